@@ -79,3 +79,6 @@ struct AddS8<arch::Generic> {
 }  // namespace kernels
 }  // namespace TINYML_ABI
 }  // namespace tinyml
+
+// Per-arch specializations (each file is empty unless its ISA is enabled).
+#include "tinyml/kernels/arch/avx2/add_s8.hpp"

@@ -77,3 +77,6 @@ struct DepthwiseConvS8<arch::Generic> {
 }  // namespace kernels
 }  // namespace TINYML_ABI
 }  // namespace tinyml
+
+// Per-arch specializations (each file is empty unless its ISA is enabled).
+#include "tinyml/kernels/arch/avx2/depthwise_conv_s8.hpp"

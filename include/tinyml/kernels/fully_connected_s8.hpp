@@ -58,3 +58,6 @@ struct FullyConnectedS8<arch::Generic> {
 }  // namespace kernels
 }  // namespace TINYML_ABI
 }  // namespace tinyml
+
+// Per-arch specializations (each file is empty unless its ISA is enabled).
+#include "tinyml/kernels/arch/avx2/conv_s8.hpp"

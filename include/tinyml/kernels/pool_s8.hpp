@@ -101,3 +101,6 @@ struct MaxPoolS8<arch::Generic> {
 }  // namespace kernels
 }  // namespace TINYML_ABI
 }  // namespace tinyml
+
+// Per-arch specializations (each file is empty unless its ISA is enabled).
+#include "tinyml/kernels/arch/avx2/pool_s8.hpp"

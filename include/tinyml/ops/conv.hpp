@@ -43,6 +43,7 @@ struct Conv2D {
     std::int32_t input = 0, output = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(2, 3, 1));
@@ -93,7 +94,7 @@ struct Conv2D {
     a.act_min = r.min; a.act_max = r.max;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
     p.input = in; p.output = out;
-    return Status::kOk;
+    return c.request_scratch(kernels::ConvS8<Arch>::scratch_bytes(a));
   }
 
   template <class Arch>
@@ -101,7 +102,7 @@ struct Conv2D {
     kernels::ConvS8Args a = p.args;
     a.input = e.tensor<const std::int8_t>(p.input);
     a.output = e.tensor<std::int8_t>(p.output);
-    kernels::ConvS8<Arch>::run(a, nullptr);
+    kernels::ConvS8<Arch>::run(a, e.scratch);
   }
 
   static std::uint64_t macs(const Params& p) noexcept {
@@ -119,6 +120,7 @@ struct DepthwiseConv2D {
     std::int32_t input = 0, output = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(2, 3, 1));
@@ -176,7 +178,7 @@ struct DepthwiseConv2D {
     a.act_min = r.min; a.act_max = r.max;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
     p.input = in; p.output = out;
-    return Status::kOk;
+    return c.request_scratch(kernels::DepthwiseConvS8<Arch>::scratch_bytes(a));
   }
 
   template <class Arch>
@@ -184,7 +186,7 @@ struct DepthwiseConv2D {
     kernels::DepthwiseConvS8Args a = p.args;
     a.input = e.tensor<const std::int8_t>(p.input);
     a.output = e.tensor<std::int8_t>(p.output);
-    kernels::DepthwiseConvS8<Arch>::run(a, nullptr);
+    kernels::DepthwiseConvS8<Arch>::run(a, e.scratch);
   }
 
   static std::uint64_t macs(const Params& p) noexcept {

@@ -20,6 +20,7 @@ struct Add {
     std::int32_t in1 = 0, in2 = 0, output = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(2, 2, 1));
@@ -83,7 +84,7 @@ struct Add {
                            TensorType::kInt8, &r));
     a.act_min = r.min; a.act_max = r.max;
     p.in1 = x; p.in2 = y; p.output = out;
-    return Status::kOk;
+    return c.request_scratch(kernels::AddS8<Arch>::scratch_bytes(a));
   }
 
   template <class Arch>
@@ -92,7 +93,7 @@ struct Add {
     a.in1 = e.tensor<const std::int8_t>(p.in1);
     a.in2 = e.tensor<const std::int8_t>(p.in2);
     a.output = e.tensor<std::int8_t>(p.output);
-    kernels::AddS8<Arch>::run(a, nullptr);
+    kernels::AddS8<Arch>::run(a, e.scratch);
   }
   static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
@@ -105,6 +106,7 @@ struct Softmax {
     std::int32_t input = 0, output = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(1, 1, 1));
@@ -123,6 +125,9 @@ struct Softmax {
     }
     const model::TableView o = c.op.options(model::OptionsType::kSoftmax);
     const double beta = static_cast<double>(o.scalar<float>(model::fid::softmax::kBeta, 0.0f));
+    if (!(beta > 0.0) || !std::isfinite(beta)) {
+      return c.fail(Status::kInvalidModel, "softmax beta must be finite and > 0");
+    }
     constexpr int kIntegerBits = 5;
     const double real = std::fmin(beta * static_cast<double>(qi.scale) * (1 << (31 - kIntegerBits)),
                                   (1LL << 31) - 1.0);
@@ -149,7 +154,7 @@ struct Softmax {
     kernels::SoftmaxS8Args a = p.args;
     a.input = e.tensor<const std::int8_t>(p.input);
     a.output = e.tensor<std::int8_t>(p.output);
-    kernels::SoftmaxS8<Arch>::run(a, nullptr);
+    kernels::SoftmaxS8<Arch>::run(a, e.scratch);
   }
   static std::uint64_t macs(const Params&) noexcept { return 0; }
 };

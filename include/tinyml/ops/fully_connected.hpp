@@ -18,6 +18,7 @@ struct FullyConnected {
     std::int32_t input = 0, output = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(2, 3, 1));
@@ -74,7 +75,7 @@ struct FullyConnected {
     a.act_min = r.min; a.act_max = r.max;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
     p.input = in; p.output = out;
-    return Status::kOk;
+    return c.request_scratch(kernels::FullyConnectedS8<Arch>::scratch_bytes(a));
   }
 
   template <class Arch>
@@ -82,7 +83,7 @@ struct FullyConnected {
     kernels::FullyConnectedS8Args a = p.args;
     a.input = e.tensor<const std::int8_t>(p.input);
     a.output = e.tensor<std::int8_t>(p.output);
-    kernels::FullyConnectedS8<Arch>::run(a, nullptr);
+    kernels::FullyConnectedS8<Arch>::run(a, e.scratch);
   }
 
   static std::uint64_t macs(const Params& p) noexcept {

@@ -20,9 +20,9 @@ struct OpSet {
   using EvalFn = void (*)(const void*, const runtime::EvalContext&);
   using MacsFn = std::uint64_t (*)(const void*);
 
-  template <class Op>
+  template <class Op, class Arch>
   static Status prepare_one(runtime::PrepareContext& c, void* p) noexcept {
-    return Op::prepare(c, *static_cast<typename Op::Params*>(p));
+    return Op::template prepare<Arch>(c, *static_cast<typename Op::Params*>(p));
   }
   template <class Op, class Arch>
   static void eval_one(const void* p, const runtime::EvalContext& e) noexcept {
@@ -44,7 +44,9 @@ struct OpSet {
   static constexpr const char* kNames[] = {Ops::kName...};
   static constexpr std::size_t kParamsSize[] = {sizeof(typename Ops::Params)...};
   static constexpr std::size_t kParamsAlign[] = {alignof(typename Ops::Params)...};
-  static constexpr PrepareFn kPrepare[] = {&prepare_one<Ops>...};
+  /// Prepare for kernels of `Arch` (scratch sizes depend on the arch).
+  template <class Arch>
+  static constexpr PrepareFn kPrepare[] = {&prepare_one<Ops, Arch>...};
   static constexpr MacsFn kMacs[] = {&macs_one<Ops>...};
   template <class Arch>
   static constexpr EvalFn kEval[] = {&eval_one<Ops, Arch>...};

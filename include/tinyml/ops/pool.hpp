@@ -59,15 +59,17 @@ struct Pool2D {
     kernels::PoolS8Args args;
     std::int32_t input = 0, output = 0;
   };
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    return detail::prepare_pool(c, p.args, &p.input, &p.output);
+    TINYML_TRY(detail::prepare_pool(c, p.args, &p.input, &p.output));
+    return c.request_scratch(Kernel<Arch>::scratch_bytes(p.args));
   }
   template <class Arch>
   static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
     kernels::PoolS8Args a = p.args;
     a.input = e.tensor<const std::int8_t>(p.input);
     a.output = e.tensor<std::int8_t>(p.output);
-    Kernel<Arch>::run(a, nullptr);
+    Kernel<Arch>::run(a, e.scratch);
   }
   static std::uint64_t macs(const Params& p) noexcept {
     const auto& a = p.args;

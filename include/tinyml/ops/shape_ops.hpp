@@ -20,6 +20,7 @@ struct Reshape {
     std::uint32_t bytes = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     TINYML_TRY(c.expect_io(1, 2, 1));
     const std::int32_t in = c.input(0), out = c.output(0);
@@ -101,6 +102,7 @@ struct Quantize {
     std::int32_t in_zp = 0, out_zp = 0, multiplier = 0, shift = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(1, 1, 1));
@@ -178,6 +180,7 @@ struct Dequantize {
     std::int32_t zero_point = 0;
   };
 
+  template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     using model::TensorType;
     TINYML_TRY(c.expect_io(1, 1, 1));

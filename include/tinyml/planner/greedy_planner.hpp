@@ -48,8 +48,10 @@ inline bool lifetimes_overlap(const PlanEntry& a, const PlanEntry& b) noexcept {
   return a.first <= b.last && b.first <= a.last;
 }
 
+constexpr std::uint64_t kPlanTooLarge = ~std::uint64_t{0};
+
 /// Assigns offsets (multiples of `align`) to every entry with size > 0 and returns the total
-/// bytes the plan spans, or 0 if it would exceed 4 GiB (the caller reports that as too large).
+/// bytes the plan spans (0 for no buffers), or kPlanTooLarge if it would exceed 4 GiB.
 inline std::uint64_t greedy_plan(PlanEntry* e, std::size_t n, std::uint32_t align) noexcept {
   for (std::size_t i = 0; i < n; ++i) e[i].offset = e[i].size > 0 ? kUnplaced : 0;
   std::uint64_t total = 0;
@@ -76,7 +78,7 @@ inline std::uint64_t greedy_plan(PlanEntry* e, std::size_t n, std::uint32_t alig
         }
       }
     }
-    if (at + need > 0xFFFFFFFFull) return 0;
+    if (at + need > 0xFFFFFFFFull) return kPlanTooLarge;
     e[pick].offset = static_cast<std::uint32_t>(at);
     if (at + need > total) total = at + need;
   }

@@ -4,8 +4,8 @@
 // Numerics: every function here reproduces, bit for bit, the integer helpers TFLite's reference
 // kernels use (tensorflow/lite/kernels/internal/common.h and gemmlowp's fixedpoint.h, default
 // double-rounding mode, i.e. TFLITE_SINGLE_ROUNDING off):
-//   * saturating_rounding_doubling_high_mul: round-half-away-from-zero of (a*b*2)/2^32, saturating
-//     the single overflow case INT32_MIN*INT32_MIN;
+//   * saturating_rounding_doubling_high_mul: (a*b*2)/2^32 rounded to nearest with ties toward
+//     +infinity (the nudge-then-truncate of gemmlowp), saturating INT32_MIN*INT32_MIN;
 //   * rounding_divide_by_pot: arithmetic shift right rounding half away from zero;
 //   * multiply_by_quantized_multiplier: left shift (wrapping), high mul, rounding right shift;
 //   * quantize_multiplier: frexp + round-half-away into a Q31 significand.
@@ -36,7 +36,7 @@ constexpr std::int32_t wrapping_sub(std::int32_t a, std::int32_t b) noexcept {
   return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) - static_cast<std::uint32_t>(b));
 }
 
-/// High 32 bits of 2*a*b, rounded half away from zero; saturates INT32_MIN*INT32_MIN.
+/// High 32 bits of 2*a*b, rounded to nearest (ties toward +inf); saturates INT32_MIN*INT32_MIN.
 constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a,
                                                              std::int32_t b) noexcept {
   if (a == b && a == kInt32Min) return kInt32Max;

@@ -68,6 +68,14 @@ struct PrepareContext {
   const std::uint8_t* const* tensor_data = nullptr;  ///< constant data per tensor, or null
   PersistentAllocator* alloc = nullptr;
   Diag* diag = nullptr;
+  std::uint32_t scratch_bytes = 0;  ///< out: scratch this op's kernel asked for
+
+  /// Asks the planner for `bytes` of scratch, live only while this op runs (EvalContext::scratch).
+  Status request_scratch(std::size_t bytes) noexcept {
+    if (bytes > 0x7FFFFFFFu) return fail(Status::kInvalidModel, "kernel scratch too large");
+    scratch_bytes = static_cast<std::uint32_t>(bytes);
+    return Status::kOk;
+  }
 
   std::uint32_t num_inputs() const noexcept { return model::size_of(op.inputs()); }
   std::uint32_t num_outputs() const noexcept { return model::size_of(op.outputs()); }
@@ -194,9 +202,11 @@ struct PrepareContext {
         return fail(Status::kBadQuantization, "weight scale is negative or not finite");
       }
       const std::int64_t z = model::size_of(zp) ? zp->Get(i) : 0;
-      if (symmetric ? z != 0 : (z < -128 || z > 127)) {
+      // Per-channel weights are always symmetric in TFLite's int8 scheme.
+      if ((symmetric || n > 1) ? z != 0 : (z < -128 || z > 127)) {
         return fail(Status::kBadQuantization,
-                    symmetric ? "int8 weights must have zero point 0" : "weight zero point out of range");
+                    (symmetric || n > 1) ? "int8 weights must have zero point 0"
+                                         : "weight zero point out of range");
       }
     }
     *scales = s;
@@ -264,6 +274,7 @@ struct PrepareContext {
 /// Everything an op's eval reads: the data pointer of every tensor.
 struct EvalContext {
   std::uint8_t* const* data = nullptr;
+  void* scratch = nullptr;  ///< this op's scratch (null if it asked for none)
   template <class T>
   T* tensor(std::int32_t i) const noexcept {
     return reinterpret_cast<T*>(data[i]);

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "tinyml/arch/native.hpp"
 #include "tinyml/core/shape.hpp"
@@ -91,12 +92,14 @@ class Interpreter {
   Status invoke() noexcept { return invoke_with<Arch>(); }
 
   /// Runs the model with the kernels of another arch (e.g. arch::Generic, the reference).
+  /// Valid for A = Arch and A = arch::Generic (the reference needs no scratch).
   template <class A>
   Status invoke_with() noexcept {
+    static_assert(std::is_same_v<A, Arch> || std::is_same_v<A, arch::Generic>,
+                  "scratch was planned for Arch; only Arch and the reference may run");
     if (!ready_) return Status::kBadArgument;
-    const runtime::EvalContext ctx{tensor_data_};
     for (std::uint32_t i = 0; i < num_ops_; ++i) {
-      Ops::template kEval<A>[op_kind_[i]](op_params_[i], ctx);
+      Ops::template kEval<A>[op_kind_[i]](op_params_[i], runtime::EvalContext{tensor_data_, op_scratch_[i]});
     }
     return Status::kOk;
   }
@@ -153,8 +156,11 @@ class Interpreter {
   /// Runs op i alone (for per-op profiling); inputs must have been computed.
   template <class A = Arch>
   void invoke_op(std::size_t i) noexcept {
+    static_assert(std::is_same_v<A, Arch> || std::is_same_v<A, arch::Generic>,
+                  "scratch was planned for Arch; only Arch and the reference may run");
     if (ready_ && i < num_ops_) {
-      Ops::template kEval<A>[op_kind_[i]](op_params_[i], runtime::EvalContext{tensor_data_});
+      Ops::template kEval<A>[op_kind_[i]](op_params_[i],
+                                          runtime::EvalContext{tensor_data_, op_scratch_[i]});
     }
   }
 
@@ -193,21 +199,23 @@ class Interpreter {
     alloc_.reset(arena_, arena_ + usable);
     tensor_data_ = alloc_.array<std::uint8_t*>(num_tensors_);
     op_params_ = alloc_.array<const void*>(num_ops_);
+    op_scratch_ = alloc_.array<void*>(num_ops_);
     op_kind_ = alloc_.array<std::uint8_t>(num_ops_);
     if (alloc_.overflow()) return too_small_lower_bound(arena_size);
     for (std::uint32_t i = 0; i < num_tensors_; ++i) tensor_data_[i] = nullptr;
 
-    // Planner records live in the head while loading.
-    const std::size_t records_bytes = sizeof(planner::PlanEntry) * num_tensors_;
+    // Planner records live in the head while loading: one per tensor, then one per op for the
+    // op's kernel scratch (live only during that op).
+    const std::size_t records_bytes = sizeof(planner::PlanEntry) * num_records();
     if (records_bytes + alloc_.used() > usable) return too_small_lower_bound(arena_size);
     auto* plan = reinterpret_cast<planner::PlanEntry*>(arena_);
 
     TINYML_TRY(check_tensors(m, plan));
     TINYML_TRY(check_dataflow(m, plan));
-    TINYML_TRY(prepare_ops(m, records_bytes, arena_size));
+    TINYML_TRY(prepare_ops(m, plan, records_bytes, arena_size));
 
-    const std::uint64_t act = planner::greedy_plan(plan, num_tensors_, kTensorAlignment);
-    if (act == 0 && has_activations(plan)) {
+    const std::uint64_t act = planner::greedy_plan(plan, num_records(), kTensorAlignment);
+    if (act == planner::kPlanTooLarge) {
       diag_ << "activation plan exceeds 4 GiB";
       return Status::kArenaTooSmall;
     }
@@ -223,16 +231,19 @@ class Interpreter {
     for (std::uint32_t i = 0; i < num_tensors_; ++i) {
       if (plan[i].size > 0) tensor_data_[i] = arena_ + plan[i].offset;
     }
+    for (std::uint32_t i = 0; i < num_ops_; ++i) {
+      const planner::PlanEntry& e = plan[num_tensors_ + i];
+      op_scratch_[i] = e.size > 0 ? arena_ + e.offset : nullptr;
+    }
     return Status::kOk;
   }
 
-  static bool has_activations(const planner::PlanEntry* plan) noexcept {
-    (void)plan;
-    return true;
+  std::size_t num_records() const noexcept {
+    return static_cast<std::size_t>(num_tensors_) + num_ops_;
   }
 
   Status too_small_lower_bound(std::size_t arena_size) noexcept {
-    needed_ = alloc_.used() + sizeof(planner::PlanEntry) * num_tensors_;
+    needed_ = alloc_.used() + sizeof(planner::PlanEntry) * num_records();
     if (needed_ <= arena_size) needed_ = arena_size + 1;
     diag_ << "arena too small: " << static_cast<unsigned long long>(arena_size)
           << " bytes given, at least " << static_cast<unsigned long long>(needed_)
@@ -410,8 +421,8 @@ class Interpreter {
     return Status::kOk;
   }
 
-  Status prepare_ops(const model::ModelView& m, std::size_t records_bytes,
-                     std::size_t arena_size) noexcept {
+  Status prepare_ops(const model::ModelView& m, planner::PlanEntry* plan,
+                     std::size_t records_bytes, std::size_t arena_size) noexcept {
     runtime::PrepareContext ctx;
     ctx.model = m;
     ctx.graph = graph_;
@@ -440,8 +451,9 @@ class Interpreter {
       std::memset(params, 0, Ops::kParamsSize[kind]);
       ctx.op = op;
       ctx.op_index = i;
+      ctx.scratch_bytes = 0;
       diag_ << "op " << i << " (" << Ops::kNames[kind] << "): ";
-      const Status s = Ops::kPrepare[kind](ctx, params);
+      const Status s = Ops::template kPrepare<Arch>[kind](ctx, params);
       if (s == Status::kArenaTooSmall || alloc_.used() + records_bytes > (arena_size & ~(kArenaAlignment - 1))) {
         diag_.clear();
         return too_small_lower_bound(arena_size);
@@ -450,6 +462,8 @@ class Interpreter {
       diag_.clear();
       op_params_[i] = params;
       op_kind_[i] = static_cast<std::uint8_t>(kind);
+      plan[num_tensors_ + i] = planner::PlanEntry{ctx.scratch_bytes, static_cast<std::int32_t>(i),
+                                                  static_cast<std::int32_t>(i), 0};
     }
     return Status::kOk;
   }
@@ -462,6 +476,7 @@ class Interpreter {
   std::uint32_t num_ops_ = 0;
   std::uint8_t** tensor_data_ = nullptr;
   const void** op_params_ = nullptr;
+  void** op_scratch_ = nullptr;
   std::uint8_t* op_kind_ = nullptr;
   runtime::PersistentAllocator alloc_;
   std::size_t needed_ = 0;

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+// Requantization arithmetic against an independent oracle: exact integer/rational definitions of
+// the rounding TFLite specifies, evaluated with 128-bit integers, plus hand-derived tie cases.
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+
+#include "doctest_config.hpp"
+#include "tinyml/quant/fixed_point.hpp"
+
+namespace q = tinyml::quant;
+using i128 = __int128;
+
+namespace {
+// round(n / d) with ties away from zero, d > 0, exact.
+i128 div_round_half_away(i128 n, i128 d) {
+  const i128 a = n < 0 ? -n : n;
+  const i128 r = (2 * a + d) / (2 * d);
+  return n < 0 ? -r : r;
+}
+// round(n / d) with ties toward +infinity (gemmlowp's high-mul: nudge then truncate), d > 0.
+i128 div_round_half_up(i128 n, i128 d) {
+  const i128 t = n + d / 2;
+  return t >= 0 ? t / d : -((-t + d - 1) / d);
+}
+std::int32_t oracle_srdhm(std::int32_t a, std::int32_t b) {
+  const i128 v = div_round_half_up(static_cast<i128>(a) * b, i128{1} << 31);
+  return v > std::numeric_limits<std::int32_t>::max() ? std::numeric_limits<std::int32_t>::max()
+                                                      : static_cast<std::int32_t>(v);
+}
+std::int32_t oracle_rdbp(std::int32_t x, int e) {
+  return static_cast<std::int32_t>(div_round_half_away(x, i128{1} << e));
+}
+}  // namespace
+
+TEST_CASE("rounding_divide_by_pot rounds half away from zero") {
+  CHECK(q::rounding_divide_by_pot(3, 1) == 2);    // 1.5 -> 2
+  CHECK(q::rounding_divide_by_pot(-3, 1) == -2);  // -1.5 -> -2
+  CHECK(q::rounding_divide_by_pot(5, 2) == 1);    // 1.25 -> 1
+  CHECK(q::rounding_divide_by_pot(-5, 2) == -1);
+  CHECK(q::rounding_divide_by_pot(6, 2) == 2);    // 1.5 -> 2
+  CHECK(q::rounding_divide_by_pot(-6, 2) == -2);
+  CHECK(q::rounding_divide_by_pot(-2, 2) == -1);  // -0.5 -> -1
+  CHECK(q::rounding_divide_by_pot(2, 2) == 1);    // 0.5 -> 1
+  CHECK(q::rounding_divide_by_pot(7, 0) == 7);
+  CHECK(q::rounding_divide_by_pot(q::kInt32Max, 31) == 1);
+  CHECK(q::rounding_divide_by_pot(q::kInt32Min, 31) == -1);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 200000; ++i) {
+    const auto x = static_cast<std::int32_t>(rng());
+    const int e = static_cast<int>(rng() % 32);
+    REQUIRE(q::rounding_divide_by_pot(x, e) == oracle_rdbp(x, e));
+  }
+}
+
+TEST_CASE("saturating_rounding_doubling_high_mul: oracle, ties and the one saturating case") {
+  // Ties round toward +infinity (not away from zero): -0.5 -> 0, +0.5 -> 1.
+  CHECK(q::saturating_rounding_doubling_high_mul(q::kInt32Min, q::kInt32Min) == q::kInt32Max);
+  CHECK(q::saturating_rounding_doubling_high_mul(q::kInt32Max, q::kInt32Max) == q::kInt32Max - 1);
+  CHECK(q::saturating_rounding_doubling_high_mul(q::kInt32Min, q::kInt32Max) == -q::kInt32Max);
+  CHECK(q::saturating_rounding_doubling_high_mul(1, 1 << 30) == 1);    // 0.5 -> 1
+  CHECK(q::saturating_rounding_doubling_high_mul(-1, 1 << 30) == 0);   // -0.5 -> 0
+  CHECK(q::saturating_rounding_doubling_high_mul(-3, 1 << 30) == -1);  // -1.5 -> -1
+  CHECK(q::saturating_rounding_doubling_high_mul(3, 1 << 30) == 2);    // 1.5 -> 2
+  CHECK(q::saturating_rounding_doubling_high_mul(0, q::kInt32Max) == 0);
+  std::mt19937 rng(11);
+  for (int i = 0; i < 200000; ++i) {
+    const auto a = static_cast<std::int32_t>(rng());
+    const auto b = static_cast<std::int32_t>(rng());
+    REQUIRE(q::saturating_rounding_doubling_high_mul(a, b) == oracle_srdhm(a, b));
+  }
+}
+
+TEST_CASE("multiply_by_quantized_multiplier: identity scale, extremes, closeness to the real") {
+  // 2^30 * 2^1 / 2^31 = 1: the exact-identity requantization.
+  for (std::int32_t x : {0, 1, -1, 127, -128, 65535, -65536, 1 << 24, -(1 << 24)}) {
+    CHECK(q::multiply_by_quantized_multiplier(x, 1 << 30, 1) == x);
+  }
+  // Largest right shift: any int32 times a Q31 multiplier / 2^31 is within [-1, 1].
+  CHECK(q::multiply_by_quantized_multiplier(q::kInt32Max, q::kInt32Max, -31) == 1);
+  CHECK(q::multiply_by_quantized_multiplier(q::kInt32Min, q::kInt32Max, -31) == -1);
+  // Left shift wraps like the reference's int multiply (defined here, UB there only in C++).
+  // (3 * 2^19) << 12 = 3 * 2^31 wraps to INT32_MIN; times 0.5 is -2^30.
+  CHECK(q::multiply_by_quantized_multiplier(3 << 19, 1 << 30, 12) == -(1 << 30));
+  std::mt19937 rng(3);
+  for (int i = 0; i < 100000; ++i) {
+    const auto x = static_cast<std::int32_t>(rng() % 2000001) - 1000000;
+    const auto m = static_cast<std::int32_t>((1u << 30) + rng() % (1u << 30));
+    const int shift = -static_cast<int>(rng() % 20);
+    const std::int32_t got = q::multiply_by_quantized_multiplier(x, m, shift);
+    REQUIRE(got == oracle_rdbp(oracle_srdhm(x, m), -shift));
+    const long double real = static_cast<long double>(x) * m / std::ldexp(1.0L, 31 - shift);
+    REQUIRE(std::fabs(static_cast<long double>(got) - real) <= 1.0L);
+  }
+}
+
+TEST_CASE("quantize_multiplier: significand range, ties, flush and saturation") {
+  q::QuantizedMultiplier m;
+  REQUIRE(q::quantize_multiplier(1.0, &m));
+  CHECK(m.multiplier == (1 << 30));
+  CHECK(m.shift == 1);
+  REQUIRE(q::quantize_multiplier(0.5, &m));
+  CHECK(m.multiplier == (1 << 30));
+  CHECK(m.shift == 0);
+  REQUIRE(q::quantize_multiplier(0.0, &m));
+  CHECK(m.multiplier == 0);
+  CHECK(m.shift == 0);
+  // A significand that rounds up to 2^31 renormalises to 2^30 with shift + 1.
+  REQUIRE(q::quantize_multiplier(std::nextafter(1.0, 0.0), &m));
+  CHECK(m.multiplier == (1 << 30));
+  CHECK(m.shift == 1);
+  // Below 2^-32 the multiplier flushes to zero; above 2^30 it saturates.
+  REQUIRE(q::quantize_multiplier(1e-12, &m));
+  CHECK(m.multiplier == 0);
+  CHECK(m.shift == 0);
+  REQUIRE(q::quantize_multiplier(1e12, &m));
+  CHECK(m.multiplier == q::kInt32Max);
+  CHECK(m.shift == 30);
+  CHECK_FALSE(q::quantize_multiplier(-0.25, &m));
+  CHECK_FALSE(q::quantize_multiplier(std::nan(""), &m));
+  CHECK_FALSE(q::quantize_multiplier(INFINITY, &m));
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> exp_dist(-30.0, 29.0);
+  for (int i = 0; i < 100000; ++i) {
+    const double real = std::exp2(exp_dist(rng));
+    REQUIRE(q::quantize_multiplier(real, &m));
+    REQUIRE(m.multiplier >= (1 << 30));
+    const double back = std::ldexp(static_cast<double>(m.multiplier), m.shift - 31);
+    REQUIRE(std::fabs(back - real) <= std::ldexp(real, -31));
+  }
+}
+
+TEST_CASE("activation_range for int8 outputs") {
+  q::ActRange r;
+  REQUIRE(q::activation_range(0, 0.1f, 5, -128, 127, &r));
+  CHECK(r.min == -128);
+  CHECK(r.max == 127);
+  REQUIRE(q::activation_range(1, 0.1f, 5, -128, 127, &r));  // RELU: quantize(0) = zp
+  CHECK(r.min == 5);
+  CHECK(r.max == 127);
+  REQUIRE(q::activation_range(3, 0.05f, -128, -128, 127, &r));  // RELU6: 6 / 0.05 = 120
+  CHECK(r.min == -128);
+  CHECK(r.max == -8);
+  REQUIRE(q::activation_range(2, 0.25f, 0, -128, 127, &r));  // RELU_N1_TO_1: +-4
+  CHECK(r.min == -4);
+  CHECK(r.max == 4);
+  REQUIRE(q::activation_range(3, 1e-6f, 0, -128, 127, &r));  // 6/1e-6 saturates to qmax
+  CHECK(r.max == 127);
+  CHECK_FALSE(q::activation_range(4, 0.1f, 0, -128, 127, &r));  // TANH is not a clamp
+}
+
+TEST_CASE("exp_on_negative_values and the reciprocal track their real functions") {
+  // Q5.26 inputs in [-31, 0]; exp in Q0.31 within a few ulps of 2^-31 of the true value.
+  for (double v = -31.0; v <= 0.0; v += 0.03125) {
+    const auto raw = static_cast<std::int32_t>(std::lround(v * (1 << 26)));
+    const double got = q::exp_on_negative_values<5>(raw) / 2147483648.0;
+    REQUIRE(std::fabs(got - std::exp(raw / static_cast<double>(1 << 26))) < 2e-8 + 1e-6 * got);
+  }
+  CHECK(q::exp_on_negative_values<5>(0) == q::kInt32Max);
+  for (double x = 0.0; x < 1.0; x += 1.0 / 512) {
+    const auto raw = static_cast<std::int32_t>(x * 2147483648.0);
+    const double got = q::one_over_one_plus_x_for_x_in_0_1(raw) / 2147483648.0;
+    REQUIRE(std::fabs(got - 1.0 / (1.0 + raw / 2147483648.0)) < 1e-8);
+  }
+}

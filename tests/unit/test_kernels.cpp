@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+// Differential kernel tests (XNNPACK-style sweeps): every kernel's native path must equal the
+// portable reference byte for byte over random shapes, channel counts around the SIMD tile
+// (1..67, odd and prime), strides, dilations, padding, depth multipliers, per-channel
+// multipliers/shifts at their extremes, zero points at -128 and 127, and clamping ranges.
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "doctest_config.hpp"
+#include "tinyml/tinyml.hpp"
+
+namespace k = tinyml::kernels;
+using Native = tinyml::arch::Native;
+using Generic = tinyml::arch::Generic;
+
+namespace {
+struct Rng {
+  std::mt19937 g;
+  explicit Rng(unsigned seed) : g(seed) {}
+  int range(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(g); }
+  bool coin() { return range(0, 1) == 1; }
+  std::vector<std::int8_t> bytes(std::size_t n) {
+    std::vector<std::int8_t> v(n);
+    for (auto& x : v) x = static_cast<std::int8_t>(range(-128, 127));
+    return v;
+  }
+  std::vector<std::int32_t> bias(std::size_t n) {
+    std::vector<std::int32_t> v(n);
+    for (auto& x : v) x = range(-40000, 40000);
+    return v;
+  }
+  // Q31 multipliers in [2^30, 2^31) and shifts from -31 to 2 (extremes included).
+  void quant(std::size_t n, std::vector<std::int32_t>* m, std::vector<std::int8_t>* s) {
+    m->resize(n);
+    s->resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      (*m)[i] = static_cast<std::int32_t>((1u << 30) + static_cast<unsigned>(range(0, (1 << 30) - 1)));
+      const int r = range(0, 9);
+      (*s)[i] = static_cast<std::int8_t>(r == 0 ? -31 : r == 1 ? 2 : range(-12, 0));
+    }
+  }
+  int zp() {
+    const int r = range(0, 4);
+    return r == 0 ? -128 : r == 1 ? 127 : range(-128, 127);
+  }
+  void act(std::int32_t* lo, std::int32_t* hi) {
+    *lo = coin() ? -128 : range(-128, 0);
+    *hi = coin() ? 127 : range(*lo, 127);
+  }
+};
+
+template <class Kernel, class Args>
+std::vector<std::int8_t> run_kernel(Args a, std::int8_t* out, std::size_t out_n) {
+  std::vector<std::uint8_t> scratch(Kernel::scratch_bytes(a) + 64);
+  std::memset(out, 0x5a, out_n);
+  Kernel::run(a, scratch.empty() ? nullptr : scratch.data());
+  return std::vector<std::int8_t>(out, out + out_n);
+}
+}  // namespace
+
+TEST_CASE("ConvS8 native == reference over random shapes") {
+  Rng r(101);
+  for (int it = 0; it < 600; ++it) {
+    k::ConvS8Args a;
+    a.batches = r.range(1, 2);
+    a.in_h = r.range(1, 12);
+    a.in_w = r.range(1, 12);
+    a.in_c = it % 7 == 0 ? r.range(1, 67) : (r.coin() ? r.range(1, 4) : r.range(5, 40));
+    a.out_c = r.range(1, 40);
+    a.k_h = r.range(1, 7);
+    a.k_w = r.range(1, 7);
+    if (it % 3 == 0) a.k_h = a.k_w = 1;
+    a.filter_in_c = a.in_c;
+    a.stride_h = r.range(1, 3);
+    a.stride_w = r.range(1, 3);
+    a.dilation_h = r.range(1, 3);
+    a.dilation_w = r.range(1, 3);
+    if (it % 3 == 0) a.stride_h = a.stride_w = a.dilation_h = a.dilation_w = 1;
+    const bool same = r.coin();
+    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.k_h, a.stride_h, a.dilation_h);
+    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.k_w, a.stride_w, a.dilation_w);
+    if (a.out_h <= 0 || a.out_w <= 0) continue;
+    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.k_h, a.stride_h, a.dilation_h, a.out_h);
+    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.k_w, a.stride_w, a.dilation_w, a.out_w);
+    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
+    const auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
+    const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
+    std::vector<std::int32_t> m;
+    std::vector<std::int8_t> s;
+    r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
+    a.multiplier = m.data();
+    a.shift = s.data();
+    a.input_offset = -r.zp();
+    a.output_offset = r.zp();
+    r.act(&a.act_min, &a.act_max);
+    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
+    std::vector<std::int8_t> o1(n), o2(n);
+    a.output = o1.data();
+    const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
+    INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h
+                 << "x" << a.k_w << " out_c " << a.out_c);
+    REQUIRE(ref == nat);
+  }
+}
+
+TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
+  Rng r(202);
+  for (int it = 0; it < 600; ++it) {
+    k::DepthwiseConvS8Args a;
+    a.batches = r.range(1, 2);
+    a.in_h = r.range(1, 12);
+    a.in_w = r.range(1, 12);
+    a.in_c = r.range(1, 67);
+    a.depth_multiplier = it % 4 == 0 ? r.range(2, 4) : 1;
+    a.k_h = r.range(1, 5);
+    a.k_w = r.range(1, 5);
+    a.stride_h = r.range(1, 3);
+    a.stride_w = r.range(1, 3);
+    a.dilation_h = r.range(1, 3);
+    a.dilation_w = r.range(1, 3);
+    const bool same = r.coin();
+    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.k_h, a.stride_h, a.dilation_h);
+    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.k_w, a.stride_w, a.dilation_w);
+    if (a.out_h <= 0 || a.out_w <= 0) continue;
+    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.k_h, a.stride_h, a.dilation_h, a.out_h);
+    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.k_w, a.stride_w, a.dilation_w, a.out_w);
+    const std::int32_t oc = a.in_c * a.depth_multiplier;
+    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
+    const auto w = r.bytes(static_cast<std::size_t>(a.k_h) * a.k_w * oc);
+    const auto bias = r.bias(static_cast<std::size_t>(oc));
+    std::vector<std::int32_t> m;
+    std::vector<std::int8_t> s;
+    r.quant(static_cast<std::size_t>(oc), &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
+    a.multiplier = m.data();
+    a.shift = s.data();
+    a.input_offset = -r.zp();
+    a.output_offset = r.zp();
+    r.act(&a.act_min, &a.act_max);
+    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * oc;
+    std::vector<std::int8_t> o1(n), o2(n);
+    a.output = o1.data();
+    const auto ref = run_kernel<k::DepthwiseConvS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto nat = run_kernel<k::DepthwiseConvS8<Native>>(a, o2.data(), n);
+    INFO("iter " << it << " c " << a.in_c << " dm " << a.depth_multiplier);
+    REQUIRE(ref == nat);
+  }
+}
+
+TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, weight offsets)") {
+  Rng r(303);
+  for (int it = 0; it < 800; ++it) {
+    k::FullyConnectedS8Args a;
+    a.batches = r.range(1, 4);
+    a.depth = r.coin() ? r.range(1, 40) : r.range(41, 700);
+    a.out = r.range(1, 70);
+    a.per_channel = r.coin();
+    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.depth);
+    const auto w = r.bytes(static_cast<std::size_t>(a.out) * a.depth);
+    const auto bias = r.bias(static_cast<std::size_t>(a.out));
+    std::vector<std::int32_t> m;
+    std::vector<std::int8_t> s;
+    r.quant(static_cast<std::size_t>(a.per_channel ? a.out : 1), &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
+    a.multiplier = m.data();
+    a.shift = s.data();
+    a.input_offset = -r.zp();
+    a.filter_offset = it % 10 == 0 ? r.range(-127, 127) : 0;
+    a.output_offset = r.zp();
+    r.act(&a.act_min, &a.act_max);
+    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
+    std::vector<std::int8_t> o1(n), o2(n);
+    a.output = o1.data();
+    const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
+    INFO("iter " << it << " depth " << a.depth << " out " << a.out);
+    REQUIRE(ref == nat);
+  }
+}
+
+TEST_CASE("pools native == reference") {
+  Rng r(404);
+  for (int it = 0; it < 400; ++it) {
+    k::PoolS8Args a;
+    a.batches = r.range(1, 2);
+    a.in_h = r.range(1, 12);
+    a.in_w = r.range(1, 12);
+    a.channels = r.range(1, 70);
+    a.filter_h = r.range(1, 6);
+    a.filter_w = r.range(1, 6);
+    a.stride_h = r.range(1, 3);
+    a.stride_w = r.range(1, 3);
+    const bool same = r.coin();
+    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.filter_h, a.stride_h, 1);
+    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.filter_w, a.stride_w, 1);
+    if (a.out_h <= 0 || a.out_w <= 0) continue;
+    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.filter_h, a.stride_h, 1, a.out_h);
+    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.filter_w, a.stride_w, 1, a.out_w);
+    r.act(&a.act_min, &a.act_max);
+    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.channels);
+    a.input = in.data();
+    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.channels;
+    std::vector<std::int8_t> o1(n), o2(n);
+    a.output = o1.data();
+    const auto avg_ref = run_kernel<k::AveragePoolS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto avg_nat = run_kernel<k::AveragePoolS8<Native>>(a, o2.data(), n);
+    REQUIRE(avg_ref == avg_nat);
+    a.output = o1.data();
+    const auto max_ref = run_kernel<k::MaxPoolS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto max_nat = run_kernel<k::MaxPoolS8<Native>>(a, o2.data(), n);
+    REQUIRE(max_ref == max_nat);
+  }
+}
+
+TEST_CASE("AddS8 native == reference, with and without broadcast") {
+  Rng r(505);
+  for (int it = 0; it < 400; ++it) {
+    k::AddS8Args a;
+    const std::int32_t n = r.range(1, 300);
+    a.out_dims[3] = n;
+    a.broadcast = it % 5 == 0;
+    const auto x = r.bytes(static_cast<std::size_t>(n));
+    const auto y = r.bytes(static_cast<std::size_t>(n));
+    a.in1_stride[3] = 1;
+    a.in2_stride[3] = a.broadcast ? 0 : 1;
+    a.in1 = x.data();
+    a.in2 = y.data();
+    a.in1_offset = -r.zp();
+    a.in2_offset = -r.zp();
+    a.output_offset = r.zp();
+    tinyml::quant::QuantizedMultiplier q1, q2, qo;
+    const double s1 = 0.001 + r.range(1, 1000) / 100.0, s2 = 0.001 + r.range(1, 1000) / 100.0;
+    const double so = 0.01 + r.range(1, 1000) / 50.0;
+    const double twice = 2 * (s1 > s2 ? s1 : s2);
+    tinyml::quant::quantize_multiplier(s1 / twice, &q1);
+    tinyml::quant::quantize_multiplier(s2 / twice, &q2);
+    tinyml::quant::quantize_multiplier(twice / ((1 << 20) * so), &qo);
+    a.in1_multiplier = q1.multiplier; a.in1_shift = q1.shift;
+    a.in2_multiplier = q2.multiplier; a.in2_shift = q2.shift;
+    a.output_multiplier = qo.multiplier; a.output_shift = qo.shift;
+    r.act(&a.act_min, &a.act_max);
+    std::vector<std::int8_t> o1(static_cast<std::size_t>(n)), o2(static_cast<std::size_t>(n));
+    a.output = o1.data();
+    const auto ref = run_kernel<k::AddS8<Generic>>(a, o1.data(), o1.size());
+    a.output = o2.data();
+    REQUIRE(ref == run_kernel<k::AddS8<Native>>(a, o2.data(), o2.size()));
+  }
+}
+
+#if defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
+TEST_CASE("AVX2 requantize8 equals the scalar rounding on random and extreme lanes") {
+  Rng r(606);
+  for (int it = 0; it < 20000; ++it) {
+    alignas(32) std::int32_t x[8], m[8], out[8];
+    alignas(8) std::int8_t s[8];
+    for (int j = 0; j < 8; ++j) {
+      const int kind = r.range(0, 5);
+      x[j] = kind == 0 ? tinyml::quant::kInt32Max : kind == 1 ? tinyml::quant::kInt32Min
+                                                             : static_cast<std::int32_t>(r.g());
+      m[j] = r.range(0, 3) == 0 ? 0 : static_cast<std::int32_t>((1u << 30) + (r.g() >> 2));
+      s[j] = static_cast<std::int8_t>(r.range(-31, 7));
+    }
+    const auto sh = k::avx2::load_shifts8(s);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out),
+                       k::avx2::requantize8(_mm256_load_si256(reinterpret_cast<const __m256i*>(x)),
+                                            _mm256_load_si256(reinterpret_cast<const __m256i*>(m)),
+                                            sh.left, sh.right));
+    for (int j = 0; j < 8; ++j) {
+      REQUIRE(out[j] == tinyml::quant::multiply_by_quantized_multiplier(x[j], m[j], s[j]));
+    }
+  }
+}
+#endif
