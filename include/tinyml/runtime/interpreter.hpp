@@ -482,7 +482,7 @@ class Interpreter {
   std::size_t needed_ = 0;
   std::size_t persistent_ = 0;
   std::size_t activations_ = 0;
-  Status status_ = Status::kBadArgument;
+  Status status_ = Status::kOk;  // zero-initialised so a static Interpreter lives in .bss
   bool ready_ = false;
   Diag diag_;
 };
