@@ -149,8 +149,16 @@ struct ConvS8<arch::Avx2> {
         for (std::int32_t ox = 0; ox < a.out_w; ++ox) {
           const std::int32_t in_x0 = ox * a.stride_w - a.pad_w;
           std::int16_t* dst = patch;
+          const bool row_inside = a.dilation_w == 1 && in_x0 >= 0 && in_x0 + a.k_w <= a.in_w;
           for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
             const std::int32_t iy = in_y0 + a.dilation_h * ky;
+            if (row_inside && iy >= 0 && iy < a.in_h) {
+              // The whole filter row is inside the image: k_w * in_c contiguous input bytes.
+              avx2::widen_offset_s8(dst, a.input + ((b * a.in_h + iy) * a.in_w + in_x0) * a.in_c,
+                                    a.k_w * a.in_c, in_off);
+              dst += a.k_w * a.in_c;
+              continue;
+            }
             for (std::int32_t kx = 0; kx < a.k_w; ++kx, dst += a.in_c) {
               const std::int32_t ix = in_x0 + a.dilation_w * kx;
               if (iy < 0 || iy >= a.in_h || ix < 0 || ix >= a.in_w) {
