@@ -87,6 +87,11 @@ inline void widen_offset_s8(std::int16_t* dst, const std::int8_t* src, int n, st
     const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(v, off));
   }
+  if (i + 8 <= n) {
+    const __m128i v = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_add_epi16(v, _mm256_castsi256_si128(off)));
+    i += 8;
+  }
   for (; i < n; ++i) dst[i] = static_cast<std::int16_t>(src[i] + offset);
 }
 
