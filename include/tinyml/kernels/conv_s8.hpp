@@ -33,6 +33,12 @@ struct ConvS8Args {
   std::int32_t pad_h = 0, pad_w = 0;
   std::int32_t input_offset = 0, output_offset = 0;
   std::int32_t act_min = -128, act_max = 127;
+  /// Optional, from prepare when some filters are all zero (exact pruning): the output channels
+  /// whose filters are not all zero, and every channel's output value when its filter is zero
+  /// (a constant: requantized bias). Kernels may use them or ignore them; results are identical.
+  const std::int16_t* live = nullptr;
+  std::int32_t n_live = 0;
+  const std::int8_t* dead_out = nullptr;
 };
 
 template <class Arch>
@@ -83,3 +89,4 @@ struct ConvS8<arch::Generic> {
 
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/conv_s8.hpp"
+#include "tinyml/kernels/arch/cortexm_dsp/conv_s8.hpp"

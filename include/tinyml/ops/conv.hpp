@@ -94,7 +94,42 @@ struct Conv2D {
     a.act_min = r.min; a.act_max = r.max;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
     p.input = in; p.output = out;
+    TINYML_TRY(find_dead_filters(c, a));
     return c.request_scratch(kernels::ConvS8<Arch>::scratch_bytes(a));
+  }
+
+  /// Exact pruning: a filter of all zeros makes its channel a constant (the requantized bias),
+  /// whatever the input. Only recorded when at least one such filter exists (and the reference
+  /// kernel ignores it), so models without dead filters pay no memory.
+  static Status find_dead_filters(runtime::PrepareContext& c, kernels::ConvS8Args& a) noexcept {
+    if (a.filter_in_c != a.in_c) return Status::kOk;
+    const std::int64_t k = static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c;
+    std::int32_t live = 0;
+    for (std::int32_t oc = 0; oc < a.out_c; ++oc) live += row_is_zero(a.filter + oc * k, k) ? 0 : 1;
+    if (live == a.out_c || a.out_c > 0x7FFF) return Status::kOk;
+    auto* list = c.alloc->array<std::int16_t>(static_cast<std::size_t>(live > 0 ? live : 1));
+    auto* dead = c.alloc->array<std::int8_t>(static_cast<std::size_t>(a.out_c));
+    if (list == nullptr || dead == nullptr) return Status::kArenaTooSmall;
+    std::int32_t n = 0;
+    for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
+      if (!row_is_zero(a.filter + oc * k, k)) {
+        list[n++] = static_cast<std::int16_t>(oc);
+        dead[oc] = 0;
+      } else {
+        dead[oc] = kernels::requantize(a.bias != nullptr ? a.bias[oc] : 0, a.multiplier[oc],
+                                       a.shift[oc], a.output_offset, a.act_min, a.act_max);
+      }
+    }
+    a.live = list;
+    a.n_live = live;
+    a.dead_out = dead;
+    return Status::kOk;
+  }
+  static bool row_is_zero(const std::int8_t* w, std::int64_t k) noexcept {
+    for (std::int64_t i = 0; i < k; ++i) {
+      if (w[i] != 0) return false;
+    }
+    return true;
   }
 
   template <class Arch>

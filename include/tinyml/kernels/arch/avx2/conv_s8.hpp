@@ -111,14 +111,11 @@ struct DirectSrc {
 /// 2 pixels x 4 output channels: int16 patches p0/p1 against weight rows w, w+k, w+2k, w+3k,
 /// reading exactly k bytes of each row (16-wide steps, one 8-wide step, then a scalar tail).
 /// Lane j of the result: pixel j / 4, channel j % 4.
-inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std::int8_t* w,
+inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std::int8_t* w0,
+                       const std::int8_t* w1, const std::int8_t* w2, const std::int8_t* w3,
                        std::int32_t k) noexcept {
   // Eight named accumulators so they stay in registers (an array spills at -O2).
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-  const std::int8_t* w0 = w;
-  const std::int8_t* w1 = w + k;
-  const std::int8_t* w2 = w + 2 * k;
-  const std::int8_t* w3 = w + 3 * k;
   auto ld16 = [](const std::int8_t* p) {
     return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
   };
@@ -170,6 +167,11 @@ inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std
     r = _mm256_add_epi32(r, _mm256_setr_epi32(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]));
   }
   return r;
+}
+
+inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std::int8_t* w,
+                       std::int32_t k) noexcept {
+  return dot_2x4(p0, p1, w, w + k, w + 2 * k, w + 3 * k, k);
 }
 
 /// 1 pixel x 4 output channels with int8 activations widened on the fly (k % 16 == 0).
@@ -224,6 +226,29 @@ inline void store_tile_2x4(const RowParams& r, std::int32_t oc, __m256i acc, std
   if (out1 != nullptr) std::memcpy(out1 + oc, &hi, 4);
 }
 
+/// store_tile_2x4 for four arbitrary channels ch[0..3] (per-channel parameters).
+inline void store_tile_2x4_at(const RowParams& r, const std::int32_t* ch, __m256i acc,
+                              std::int8_t* out0, std::int8_t* out1) noexcept {
+  const __m128i m4 = _mm_setr_epi32(r.multiplier[ch[0]], r.multiplier[ch[1]], r.multiplier[ch[2]], r.multiplier[ch[3]]);
+  const __m128i b4 = r.bias != nullptr ? _mm_setr_epi32(r.bias[ch[0]], r.bias[ch[1]], r.bias[ch[2]], r.bias[ch[3]])
+                                       : _mm_setzero_si128();
+  const __m128i s4 = _mm_setr_epi32(r.shift[ch[0]], r.shift[ch[1]], r.shift[ch[2]], r.shift[ch[3]]);
+  acc = _mm256_add_epi32(acc, _mm256_broadcastsi128_si256(b4));
+  const __m256i sv = _mm256_broadcastsi128_si256(s4);
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i v = requantize8(acc, _mm256_broadcastsi128_si256(m4), _mm256_max_epi32(sv, zero),
+                          _mm256_max_epi32(_mm256_sub_epi32(zero, sv), zero));
+  v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, _mm256_set1_epi32(r.output_offset)),
+                                        _mm256_set1_epi32(r.act_min)),
+                       _mm256_set1_epi32(r.act_max));
+  alignas(32) std::int32_t t[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(t), v);
+  for (int j = 0; j < 4; ++j) {
+    out0[ch[j]] = static_cast<std::int8_t>(t[j]);
+    if (out1 != nullptr) out1[ch[j]] = static_cast<std::int8_t>(t[4 + j]);
+  }
+}
+
 /// The rows [from, n_out) of dot_rows for one pixel.
 template <class Src>
 inline void dot_rows_from(const RowParams& r, std::int32_t from, const Src& src, std::int8_t* out) noexcept {
@@ -271,6 +296,20 @@ struct ConvS8<arch::Avx2> {
       std::int8_t* out0 = a.output + static_cast<std::ptrdiff_t>(p) * a.out_c;
       std::int8_t* out1 = two ? out0 + a.out_c : nullptr;
       const std::int16_t* q1 = two ? patch1 : patch0;
+      if (a.live != nullptr) {
+        // Pruned: dead channels are constants; live ones in tiles of 4 (the last tile repeats
+        // its final channel, which rewrites the same value).
+        std::memcpy(out0, a.dead_out, static_cast<std::size_t>(a.out_c));
+        if (two) std::memcpy(out1, a.dead_out, static_cast<std::size_t>(a.out_c));
+        for (std::int32_t j = 0; j < a.n_live; j += 4) {
+          std::int32_t ch[4];
+          for (std::int32_t t = 0; t < 4; ++t) ch[t] = a.live[j + t < a.n_live ? j + t : a.n_live - 1];
+          const __m256i acc = avx2::dot_2x4(patch0, q1, a.filter + ch[0] * k, a.filter + ch[1] * k,
+                                            a.filter + ch[2] * k, a.filter + ch[3] * k, k);
+          avx2::store_tile_2x4_at(rp, ch, acc, out0, out1);
+        }
+        continue;
+      }
       for (std::int32_t oc = 0; oc < tiled; oc += 4) {
         avx2::store_tile_2x4(rp, oc, avx2::dot_2x4(patch0, q1, a.filter + oc * k, k), out0, out1);
       }

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cortex-M DSP int8 depthwise convolution, depth multiplier 1: four channels per step. Per tap,
+// one word of input (SXTAB16 twice: channels 0/2 and 1/3 with the input offset added) meets one
+// word of weights (SXTB16 twice) through SMLABB/SMLATT into four per-channel accumulators. The
+// in-image window of each output pixel is clipped once, so no tap is tested for padding; windows
+// three taps wide are unrolled. Requantization is per channel, then four bytes are stored at
+// once. Channel tails (C % 4) are scalar; other depth multipliers use the reference path.
+//
+// Contract: as kernels::DepthwiseConvS8; no scratch.
+// Numerics: bit-exact with the reference (same int32 sums; dsp::requantize_out equals
+//   multiply_by_quantized_multiplier, TFLite's MultiplyByQuantizedMultiplier, double rounding).
+#pragma once
+#if defined(__ARM_FEATURE_DSP) && !defined(TINYML_FORCE_GENERIC)
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tinyml/kernels/arch/cortexm_dsp/primitives.hpp"
+#include "tinyml/kernels/depthwise_conv_s8.hpp"
+
+namespace tinyml {
+inline namespace TINYML_ABI {
+namespace kernels {
+namespace dsp {
+
+/// Accumulates one tap of four channels: x and w point at the tap's first channel.
+inline void dw_tap4(const std::int8_t* x, const std::int8_t* w, std::int32_t off2,
+                    std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
+                    std::int32_t& a3) noexcept {
+  const std::uint32_t xv = load4(x), wv = load4(w);
+  const std::int32_t xe = sxtab16(off2, xv), we = sxtb16(wv);
+  a0 = smlabb(xe, we, a0);
+  a2 = smlatt(xe, we, a2);
+  const std::int32_t xo = sxtab16_ror8(off2, xv), wo = sxtb16_ror8(wv);
+  a1 = smlabb(xo, wo, a1);
+  a3 = smlatt(xo, wo, a3);
+}
+
+// One tap of four channels at x + q * c and w + q * c (q = 0, 1, 2: register-offset addressing,
+// so a row of taps needs no address arithmetic). Written as asm because GCC spills the
+// accumulators of this loop nest.
+#define TINYML_DSP_DW_TAP(XADDR, WADDR)                                                       \
+  "ldr %[t0], " XADDR "\n\t"                                                                  \
+  "ldr %[t1], " WADDR "\n\t"                                                                  \
+  "sxtab16 %[t2], %[off2], %[t0]\n\t"                                                         \
+  "sxtb16 %[t3], %[t1]\n\t"                                                                   \
+  "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"                                                     \
+  "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"                                                     \
+  "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"                                                 \
+  "sxtb16 %[t3], %[t1], ror #8\n\t"                                                           \
+  "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"                                                     \
+  "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+
+/// Taps 0..Taps-1 of one window row (consecutive columns, stride c bytes) for four channels.
+template <int Taps>
+inline void dw_row4(const std::int8_t* x, const std::int8_t* w, std::int32_t c,
+                    std::int32_t off2, std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
+                    std::int32_t& a3) noexcept {
+  std::int32_t t0, t1, t2, t3;
+  if constexpr (Taps == 3) {
+    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
+            TINYML_DSP_DW_TAP("[%[x], %[c]]", "[%[w], %[c]]")
+            TINYML_DSP_DW_TAP("[%[x], %[c], lsl #1]", "[%[w], %[c], lsl #1]")
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
+            : "memory");
+  } else if constexpr (Taps == 2) {
+    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
+            TINYML_DSP_DW_TAP("[%[x], %[c]]", "[%[w], %[c]]")
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
+            : "memory");
+  } else {
+    static_assert(Taps == 1, "rows of 1..3 taps");
+    (void)c;
+    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
+            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+            : [x] "r"(x), [w] "r"(w), [off2] "r"(off2)
+            : "memory");
+  }
+}
+#undef TINYML_DSP_DW_TAP
+
+/// The clipped window of one output pixel: rows [ky0, ky1), columns [kx0, kx1).
+struct DwWindow {
+  std::int32_t ky0, ky1, kx0, kx1;
+  const std::int8_t* in;  // input at (ky0, kx0), channel 0
+  const std::int8_t* w;   // filter at (ky0, kx0), channel 0
+};
+
+/// All channels of one output pixel. KW in {1, 2, 3}: the window has KW columns and dilation_w
+/// is 1 (asm rows); KW = 0: any window.
+template <int KW>
+inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, std::int8_t* out) noexcept {
+  const std::int32_t c_all = a.in_c;
+  const std::int32_t in_row = a.in_w * c_all * a.dilation_h;
+  const std::int32_t in_col = c_all * a.dilation_w;
+  const std::int32_t w_row = a.k_w * c_all;
+  const std::int32_t rows = win.ky1 - win.ky0;
+  const std::int32_t cols = KW != 0 ? KW : win.kx1 - win.kx0;
+  const std::int32_t off2 = dup16(a.input_offset);
+  std::int32_t c = 0;
+  for (; c + 4 <= c_all; c += 4) {
+    std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    if (a.bias != nullptr) {
+      a0 = a.bias[c];
+      a1 = a.bias[c + 1];
+      a2 = a.bias[c + 2];
+      a3 = a.bias[c + 3];
+    }
+    const std::int8_t* x = win.in + c;
+    const std::int8_t* w = win.w + c;
+    for (std::int32_t r = 0; r < rows; ++r, x += in_row, w += w_row) {
+      if constexpr (KW != 0) {
+        dw_row4<KW>(x, w, c_all, off2, a0, a1, a2, a3);
+      } else {
+        const std::int8_t* xc = x;
+        const std::int8_t* wc = w;
+        for (std::int32_t q = 0; q < cols; ++q, xc += in_col, wc += c_all) {
+          dw_tap4(xc, wc, off2, a0, a1, a2, a3);
+        }
+      }
+    }
+    const std::uint32_t o0 = static_cast<std::uint8_t>(requantize_out(
+        a0, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max));
+    const std::uint32_t o1 = static_cast<std::uint8_t>(requantize_out(
+        a1, a.multiplier[c + 1], a.shift[c + 1], a.output_offset, a.act_min, a.act_max));
+    const std::uint32_t o2 = static_cast<std::uint8_t>(requantize_out(
+        a2, a.multiplier[c + 2], a.shift[c + 2], a.output_offset, a.act_min, a.act_max));
+    const std::uint32_t o3 = static_cast<std::uint8_t>(requantize_out(
+        a3, a.multiplier[c + 3], a.shift[c + 3], a.output_offset, a.act_min, a.act_max));
+    store4(out + c, o0 | (o1 << 8) | (o2 << 16) | (o3 << 24));
+  }
+  for (; c < c_all; ++c) {
+    std::int32_t acc = a.bias != nullptr ? a.bias[c] : 0;
+    const std::int8_t* x = win.in + c;
+    const std::int8_t* w = win.w + c;
+    for (std::int32_t r = 0; r < rows; ++r, x += in_row, w += w_row) {
+      for (std::int32_t q = 0; q < cols; ++q) {
+        acc += w[q * c_all] * (x[q * in_col] + a.input_offset);
+      }
+    }
+    out[c] = requantize_out(acc, a.multiplier[c], a.shift[c], a.output_offset, a.act_min,
+                            a.act_max);
+  }
+}
+
+/// First tap index k in [0, n) with 0 <= start + k * step < size, and one past the last.
+inline void clip_taps(std::int32_t start, std::int32_t step, std::int32_t n, std::int32_t size,
+                      std::int32_t* k0, std::int32_t* k1) noexcept {
+  std::int32_t lo = 0;
+  while (lo < n && start + lo * step < 0) ++lo;
+  std::int32_t hi = n;
+  while (hi > lo && start + (hi - 1) * step >= size) --hi;
+  *k0 = lo;
+  *k1 = hi;
+}
+
+}  // namespace dsp
+
+template <>
+struct DepthwiseConvS8<arch::CortexMDsp> {
+  using ImplArch = arch::CortexMDsp;
+  static std::size_t scratch_bytes(const DepthwiseConvS8Args&) noexcept { return 0; }
+
+  static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
+    if (a.depth_multiplier != 1) {
+      DepthwiseConvS8<arch::Generic>::run(a, scratch);
+      return;
+    }
+    const std::int32_t c = a.in_c;
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+        const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
+        dsp::DwWindow win;
+        dsp::clip_taps(in_y0, a.dilation_h, a.k_h, a.in_h, &win.ky0, &win.ky1);
+        for (std::int32_t ox = 0; ox < a.out_w; ++ox) {
+          const std::int32_t in_x0 = ox * a.stride_w - a.pad_w;
+          dsp::clip_taps(in_x0, a.dilation_w, a.k_w, a.in_w, &win.kx0, &win.kx1);
+          std::int8_t* out = a.output + ((b * a.out_h + oy) * a.out_w + ox) * c;
+          if (win.ky0 >= win.ky1 || win.kx0 >= win.kx1) {
+            // No tap inside the image: bias only (what the reference computes).
+            dsp::DwWindow empty = win;
+            empty.ky1 = empty.ky0;
+            empty.in = a.input;
+            empty.w = a.filter;
+            dsp::dw_pixel<0>(a, empty, out);
+            continue;
+          }
+          const std::int32_t iy = in_y0 + win.ky0 * a.dilation_h;
+          const std::int32_t ix = in_x0 + win.kx0 * a.dilation_w;
+          win.in = a.input + ((b * a.in_h + iy) * a.in_w + ix) * c;
+          win.w = a.filter + (win.ky0 * a.k_w + win.kx0) * c;
+          const std::int32_t cols = win.kx1 - win.kx0;
+          if (a.dilation_w == 1 && cols == 3) {
+            dsp::dw_pixel<3>(a, win, out);
+          } else if (a.dilation_w == 1 && cols == 2) {
+            dsp::dw_pixel<2>(a, win, out);
+          } else {
+            dsp::dw_pixel<0>(a, win, out);
+          }
+        }
+      }
+    }
+  }
+};
+
+}  // namespace kernels
+}  // namespace TINYML_ABI
+}  // namespace tinyml
+
+#endif  // __ARM_FEATURE_DSP
