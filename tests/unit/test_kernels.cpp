@@ -4,6 +4,7 @@
 // (1..67, odd and prime), strides, dilations, padding, depth multipliers, per-channel
 // multipliers/shifts at their extremes, zero points at -128 and 127, and clamping ranges.
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -85,7 +86,7 @@ TEST_CASE("ConvS8 native == reference over random shapes") {
     a.pad_h = tinyml::runtime::window_padding(a.in_h, a.k_h, a.stride_h, a.dilation_h, a.out_h);
     a.pad_w = tinyml::runtime::window_padding(a.in_w, a.k_w, a.stride_w, a.dilation_w, a.out_w);
     const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-    const auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
+    auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
     const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
     std::vector<std::int32_t> m;
     std::vector<std::int8_t> s;
@@ -98,6 +99,24 @@ TEST_CASE("ConvS8 native == reference over random shapes") {
     a.input_offset = -r.zp();
     a.output_offset = r.zp();
     r.act(&a.act_min, &a.act_max);
+    // Every fourth case prunes: some filters all zero, with the live list prepare would build.
+    std::vector<std::int16_t> live;
+    std::vector<std::int8_t> dead_out(static_cast<std::size_t>(a.out_c));
+    if (it % 4 == 1) {
+      const std::size_t kk = static_cast<std::size_t>(a.k_h) * a.k_w * a.in_c;
+      for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
+        if (r.coin()) {
+          std::fill(w.begin() + static_cast<std::ptrdiff_t>(oc * kk), w.begin() + static_cast<std::ptrdiff_t>((oc + 1) * kk), 0);
+          dead_out[static_cast<std::size_t>(oc)] = k::requantize(a.bias ? a.bias[oc] : 0, m[static_cast<std::size_t>(oc)],
+                                                                  s[static_cast<std::size_t>(oc)], a.output_offset, a.act_min, a.act_max);
+        } else {
+          live.push_back(static_cast<std::int16_t>(oc));
+        }
+      }
+      a.live = live.data();
+      a.n_live = static_cast<std::int32_t>(live.size());
+      a.dead_out = dead_out.data();
+    }
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
     std::vector<std::int8_t> o1(n), o2(n);
     a.output = o1.data();
