@@ -39,10 +39,10 @@ constexpr std::int8_t add_one(const AddS8Args& a, std::int32_t x, std::int32_t y
   const std::int32_t sy = quant::wrapping_shl(y + a.in2_offset, a.left_shift);
   const std::int32_t rx = quant::multiply_by_quantized_multiplier(sx, a.in1_multiplier, a.in1_shift);
   const std::int32_t ry = quant::multiply_by_quantized_multiplier(sy, a.in2_multiplier, a.in2_shift);
-  const std::int32_t raw =
+  const std::int32_t raw = quant::wrapping_add(
       quant::multiply_by_quantized_multiplier(quant::wrapping_add(rx, ry), a.output_multiplier,
-                                              a.output_shift) +
-      a.output_offset;
+                                              a.output_shift),
+      a.output_offset);
   return static_cast<std::int8_t>(clamp_i32(raw, a.act_min, a.act_max));
 }
 }  // namespace detail

@@ -20,8 +20,10 @@ constexpr std::int32_t clamp_i32(std::int32_t v, std::int32_t lo, std::int32_t h
 constexpr std::int8_t requantize(std::int32_t acc, std::int32_t multiplier, int shift,
                                  std::int32_t output_offset, std::int32_t act_min,
                                  std::int32_t act_max) noexcept {
-  const std::int32_t v =
-      quant::multiply_by_quantized_multiplier(acc, multiplier, shift) + output_offset;
+  // Wrapping add: only absurd multipliers get near INT32_MIN, where the reference's int add
+  // overflows (undefined in C++, wraps on every target it runs on).
+  const std::int32_t v = quant::wrapping_add(
+      quant::multiply_by_quantized_multiplier(acc, multiplier, shift), output_offset);
   return static_cast<std::int8_t>(clamp_i32(v, act_min, act_max));
 }
 

@@ -63,7 +63,7 @@ struct DepthwiseConvS8<arch::Generic> {
                   acc += f * (v + a.input_offset);
                 }
               }
-              if (a.bias != nullptr) acc += a.bias[oc];
+              if (a.bias != nullptr) acc = quant::wrapping_add(acc, a.bias[oc]);
               out[oc] = requantize(acc, a.multiplier[oc], a.shift[oc], a.output_offset, a.act_min,
                                    a.act_max);
             }

@@ -46,7 +46,7 @@ struct FullyConnectedS8<arch::Generic> {
         for (std::int32_t d = 0; d < a.depth; ++d) {
           acc += (f[d] + a.filter_offset) * (in[d] + a.input_offset);
         }
-        if (a.bias != nullptr) acc += a.bias[o];
+        if (a.bias != nullptr) acc = quant::wrapping_add(acc, a.bias[o]);
         const std::int32_t c = a.per_channel ? o : 0;
         a.output[b * a.out + o] =
             requantize(acc, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max);

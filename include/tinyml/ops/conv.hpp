@@ -76,6 +76,7 @@ struct Conv2D {
     Shape os;
     os.rank = 4; os.dims[0] = a.batches; os.dims[1] = a.out_h; os.dims[2] = a.out_w; os.dims[3] = a.out_c;
     TINYML_TRY(c.expect_shape(out, os, "output"));
+    TINYML_TRY(c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w * a.filter_in_c));
     TINYML_TRY(c.bias(c.input(2), a.out_c, &a.bias));
 
     runtime::QParams qi, qo;
@@ -195,6 +196,7 @@ struct DepthwiseConv2D {
     Shape os;
     os.rank = 4; os.dims[0] = a.batches; os.dims[1] = a.out_h; os.dims[2] = a.out_w; os.dims[3] = out_c;
     TINYML_TRY(c.expect_shape(out, os, "output"));
+    TINYML_TRY(c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w));
     TINYML_TRY(c.bias(c.input(2), out_c, &a.bias));
 
     runtime::QParams qi, qo;

@@ -52,6 +52,7 @@ struct FullyConnected {
       os.rank = 2; os.dims[0] = a.batches; os.dims[1] = a.out;
     }
     TINYML_TRY(c.expect_shape(out, os, "output"));
+    TINYML_TRY(c.check_depth(a.depth));
     TINYML_TRY(c.bias(c.input(2), a.out, &a.bias));
 
     runtime::QParams qi, qo;

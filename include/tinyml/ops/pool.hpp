@@ -31,6 +31,9 @@ inline Status prepare_pool(runtime::PrepareContext& c, kernels::PoolS8Args& a, s
   TINYML_TRY(window(c, o.scalar<std::int8_t>(f::kPadding, 0), a.in_h, a.in_w, a.filter_h,
                     a.filter_w, a.stride_h, a.stride_w, 1, 1, &w));
   a.out_h = w.out_h; a.out_w = w.out_w; a.pad_h = w.pad_h; a.pad_w = w.pad_w;
+  if (static_cast<std::int64_t>(a.filter_h) * a.filter_w > (1 << 23)) {
+    return c.fail(Status::kUnsupportedOp, "pooling window larger than 2^23 taps");
+  }
   if (a.pad_h >= a.filter_h || a.pad_w >= a.filter_w) {
     return c.fail(Status::kInvalidModel, "padding leaves a pooling window without input");
   }

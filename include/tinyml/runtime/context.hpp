@@ -253,6 +253,17 @@ struct PrepareContext {
     return Status::kOk;
   }
 
+  /// Refuses accumulation depths whose int32 sums could overflow (|w*(x+off)| <= 128*255 per
+  /// term): the reference would overflow too. Real models are orders of magnitude below.
+  Status check_depth(std::int64_t depth) const noexcept {
+    if (depth > 65000) {
+      *diag << "accumulation depth " << static_cast<long long>(depth)
+            << " could overflow int32 sums (max 65000)";
+      return Status::kUnsupportedOp;
+    }
+    return Status::kOk;
+  }
+
   /// Bias of a conv/FC op: absent, or int32 of `channels` elements.
   Status bias(std::int32_t t, std::int32_t channels, const std::int32_t** out) const noexcept {
     *out = nullptr;

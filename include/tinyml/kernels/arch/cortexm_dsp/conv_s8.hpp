@@ -138,9 +138,12 @@ struct OutParams {
     const std::int32_t c = per_channel ? o : 0;
     return requantize_out(acc, multiplier[c], shift[c], output_offset, act_min, act_max);
   }
-  Requant requant(std::int32_t o) const noexcept {
-    const std::int32_t c = per_channel ? o : 0;
-    return Requant{multiplier[c], shift[c], output_offset, act_min, act_max};
+  /// out() for a per-tensor multiplier prepared once as `q` (right_shift_q succeeded).
+  std::int8_t out_rs(std::int32_t acc, const RightShiftQ& q) const noexcept {
+    std::int32_t v = requantize_rs(acc, q) + output_offset;
+    v = v < act_min ? act_min : v;
+    v = v > act_max ? act_max : v;
+    return static_cast<std::int8_t>(v);
   }
   std::int32_t bias_of(std::int32_t o) const noexcept { return bias != nullptr ? bias[o] : 0; }
 };
@@ -181,10 +184,10 @@ inline void dot_4px(const std::int8_t* w, const std::int32_t* x, const std::int3
       : "cc", "memory");
 }
 
-/// The patch's four pixels against every weight row [n_out, k]; out[j] gets pixel j's n_out
-/// outputs for j < n_valid.
+/// The patch's four pixels against every weight row [n_out, k]; pixel j's n_out outputs go to
+/// out + j * n_out, for j < n_valid.
 inline void gemm_4px(const std::int8_t* weights, std::int32_t n_out, const Patch4& p,
-                     const OutParams& op, std::int8_t* const* out, std::int32_t n_valid) noexcept {
+                     const OutParams& op, std::int8_t* out, std::int32_t n_valid) noexcept {
   const std::int32_t k = p.k, k4 = p.k4, tail = k - k4;
   const std::int16_t* t0 = p.tail(0);
   const std::int16_t* t1 = p.tail(1);
@@ -203,15 +206,29 @@ inline void gemm_4px(const std::int8_t* weights, std::int32_t n_out, const Patch
       a2 += wi * t2[i];
       a3 += wi * t3[i];
     }
-    const Requant rq = op.requant(o);
-    out[0][o] = rq(a0);
-    if (n_valid == 4) {
-      out[1][o] = rq(a1);
-      out[2][o] = rq(a2);
-      out[3][o] = rq(a3);
+    const std::int32_t c = op.per_channel ? o : 0;
+    RightShiftQ q;
+    if (right_shift_q(op.multiplier[c], op.shift[c], &q)) {
+      a0 = requantize_rs(a0, q);
+      a1 = requantize_rs(a1, q);
+      a2 = requantize_rs(a2, q);
+      a3 = requantize_rs(a3, q);
     } else {
-      if (n_valid > 1) out[1][o] = rq(a1);
-      if (n_valid > 2) out[2][o] = rq(a2);
+      a0 = requantize(a0, op.multiplier[c], op.shift[c]);
+      a1 = requantize(a1, op.multiplier[c], op.shift[c]);
+      a2 = requantize(a2, op.multiplier[c], op.shift[c]);
+      a3 = requantize(a3, op.multiplier[c], op.shift[c]);
+    }
+    const OutClamp cl{op.output_offset, op.act_min, op.act_max};
+    std::int8_t* po = out + o;
+    po[0] = cl.one(a0);
+    if (n_valid == 4) {
+      po[n_out] = cl.one(a1);
+      po[2 * n_out] = cl.one(a2);
+      po[3 * n_out] = cl.one(a3);
+    } else {
+      if (n_valid > 1) po[n_out] = cl.one(a1);
+      if (n_valid > 2) po[2 * n_out] = cl.one(a2);
     }
   }
 }
@@ -240,9 +257,7 @@ struct ConvS8<arch::CortexMDsp> {
     std::int32_t b = 0, oy = 0, ox = 0;  // coordinates of the next pixel to gather
     for (std::int32_t px = 0; px < pixels; px += dsp::Patch4::kPixels) {
       const std::int32_t n = pixels - px < 4 ? pixels - px : 4;
-      std::int8_t* out[4];
       for (std::int32_t j = 0; j < n; ++j) {
-        out[j] = a.output + (px + j) * a.out_c;
         dsp::gather(a, p, j, b, oy, ox);
         if (++ox == a.out_w) {
           ox = 0;
@@ -253,7 +268,7 @@ struct ConvS8<arch::CortexMDsp> {
         }
       }
       for (std::int32_t j = n; j < 4; ++j) p.duplicate(0, j);
-      dsp::gemm_4px(a.filter, a.out_c, p, op, out, n);
+      dsp::gemm_4px(a.filter, a.out_c, p, op, a.output + px * a.out_c, n);
     }
   }
 };

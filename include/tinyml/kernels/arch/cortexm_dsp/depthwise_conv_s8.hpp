@@ -36,38 +36,73 @@ inline void dw_tap4(const std::int8_t* x, const std::int8_t* w, std::int32_t off
   a3 = smlatt(xo, wo, a3);
 }
 
-// One tap of four channels at x + q * c and w + q * c (q = 0, 1, 2: register-offset addressing,
-// so a row of taps needs no address arithmetic). Written as asm because GCC spills the
-// accumulators of this loop nest.
-#define TINYML_DSP_DW_TAP(XADDR, WADDR)                                                       \
-  "ldr %[t0], " XADDR "\n\t"                                                                  \
-  "ldr %[t1], " WADDR "\n\t"                                                                  \
-  "sxtab16 %[t2], %[off2], %[t0]\n\t"                                                         \
-  "sxtb16 %[t3], %[t1]\n\t"                                                                   \
-  "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"                                                     \
-  "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"                                                     \
-  "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"                                                 \
-  "sxtb16 %[t3], %[t1], ror #8\n\t"                                                           \
-  "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"                                                     \
-  "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-
 /// Taps 0..Taps-1 of one window row (consecutive columns, stride c bytes) for four channels.
+/// Each tap: input and weight words at x + q * c and w + q * c (register-offset addressing, so
+/// a row needs no address arithmetic), SXTAB16/SXTB16 twice each, SMLABB/SMLATT into the four
+/// accumulators. Written as asm because GCC spills the accumulators of this loop nest.
 template <int Taps>
 inline void dw_row4(const std::int8_t* x, const std::int8_t* w, std::int32_t c,
                     std::int32_t off2, std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
                     std::int32_t& a3) noexcept {
   std::int32_t t0, t1, t2, t3;
   if constexpr (Taps == 3) {
-    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
-            TINYML_DSP_DW_TAP("[%[x], %[c]]", "[%[w], %[c]]")
-            TINYML_DSP_DW_TAP("[%[x], %[c], lsl #1]", "[%[w], %[c], lsl #1]")
+    __asm__(
+            "ldr %[t0], [%[x]]\n\t"
+            "ldr %[t1], [%[w]]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+            "ldr %[t0], [%[x], %[c]]\n\t"
+            "ldr %[t1], [%[w], %[c]]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+            "ldr %[t0], [%[x], %[c], lsl #1]\n\t"
+            "ldr %[t1], [%[w], %[c], lsl #1]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
               [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
             : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
             : "memory");
   } else if constexpr (Taps == 2) {
-    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
-            TINYML_DSP_DW_TAP("[%[x], %[c]]", "[%[w], %[c]]")
+    __asm__(
+            "ldr %[t0], [%[x]]\n\t"
+            "ldr %[t1], [%[w]]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+            "ldr %[t0], [%[x], %[c]]\n\t"
+            "ldr %[t1], [%[w], %[c]]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
               [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
             : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
@@ -75,14 +110,23 @@ inline void dw_row4(const std::int8_t* x, const std::int8_t* w, std::int32_t c,
   } else {
     static_assert(Taps == 1, "rows of 1..3 taps");
     (void)c;
-    __asm__(TINYML_DSP_DW_TAP("[%[x]]", "[%[w]]")
+    __asm__(
+            "ldr %[t0], [%[x]]\n\t"
+            "ldr %[t1], [%[w]]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0]\n\t"
+            "sxtb16 %[t3], %[t1]\n\t"
+            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+            "sxtb16 %[t3], %[t1], ror #8\n\t"
+            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
             : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
               [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
             : [x] "r"(x), [w] "r"(w), [off2] "r"(off2)
             : "memory");
   }
 }
-#undef TINYML_DSP_DW_TAP
 
 /// The clipped window of one output pixel: rows [ky0, ky1), columns [kx0, kx1).
 struct DwWindow {
@@ -94,7 +138,8 @@ struct DwWindow {
 /// All channels of one output pixel. KW in {1, 2, 3}: the window has KW columns and dilation_w
 /// is 1 (asm rows); KW = 0: any window.
 template <int KW>
-inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, std::int8_t* out) noexcept {
+inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, const RightShiftQ* rq,
+                     std::int8_t* out) noexcept {
   const std::int32_t c_all = a.in_c;
   const std::int32_t in_row = a.in_w * c_all * a.dilation_h;
   const std::int32_t in_col = c_all * a.dilation_w;
@@ -123,6 +168,17 @@ inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, std::int
           dw_tap4(xc, wc, off2, a0, a1, a2, a3);
         }
       }
+    }
+    if (rq != nullptr) {
+      const RightShiftQ* q = rq + c;
+      const std::int32_t off = a.output_offset;
+      std::uint32_t packed = pack4_ssat(requantize_rs(a0, q[0]) + off, requantize_rs(a1, q[1]) + off,
+                                        requantize_rs(a2, q[2]) + off, requantize_rs(a3, q[3]) + off);
+      if (a.act_min != -128 || a.act_max != 127) {
+        packed = clamp4(packed, splat4(a.act_min), splat4(a.act_max));
+      }
+      store4(out + c, packed);
+      continue;
     }
     const std::uint32_t o0 = static_cast<std::uint8_t>(requantize_out(
         a0, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max));
@@ -164,7 +220,9 @@ inline void clip_taps(std::int32_t start, std::int32_t step, std::int32_t n, std
 template <>
 struct DepthwiseConvS8<arch::CortexMDsp> {
   using ImplArch = arch::CortexMDsp;
-  static std::size_t scratch_bytes(const DepthwiseConvS8Args&) noexcept { return 0; }
+  static std::size_t scratch_bytes(const DepthwiseConvS8Args& a) noexcept {
+    return a.depth_multiplier == 1 ? sizeof(dsp::RightShiftQ) * static_cast<std::size_t>(a.in_c) : 0;
+  }
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
     if (a.depth_multiplier != 1) {
@@ -172,6 +230,11 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
       return;
     }
     const std::int32_t c = a.in_c;
+    // Per-channel requantization constants, when every shift allows the one-SMLAL form.
+    auto* rq = static_cast<dsp::RightShiftQ*>(scratch);
+    for (std::int32_t i = 0; rq != nullptr && i < c; ++i) {
+      if (!dsp::right_shift_q(a.multiplier[i], a.shift[i], &rq[i])) rq = nullptr;
+    }
     for (std::int32_t b = 0; b < a.batches; ++b) {
       for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
         const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
@@ -187,7 +250,7 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
             empty.ky1 = empty.ky0;
             empty.in = a.input;
             empty.w = a.filter;
-            dsp::dw_pixel<0>(a, empty, out);
+            dsp::dw_pixel<0>(a, empty, rq, out);
             continue;
           }
           const std::int32_t iy = in_y0 + win.ky0 * a.dilation_h;
@@ -196,11 +259,11 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
           win.w = a.filter + (win.ky0 * a.k_w + win.kx0) * c;
           const std::int32_t cols = win.kx1 - win.kx0;
           if (a.dilation_w == 1 && cols == 3) {
-            dsp::dw_pixel<3>(a, win, out);
+            dsp::dw_pixel<3>(a, win, rq, out);
           } else if (a.dilation_w == 1 && cols == 2) {
-            dsp::dw_pixel<2>(a, win, out);
+            dsp::dw_pixel<2>(a, win, rq, out);
           } else {
-            dsp::dw_pixel<0>(a, win, out);
+            dsp::dw_pixel<0>(a, win, rq, out);
           }
         }
       }

@@ -84,19 +84,76 @@ inline std::int32_t requantize(std::int32_t x, std::int32_t multiplier, int shif
   return ((h >> (-shift - 1)) + 1) >> 1;
 }
 
-/// One channel's requantization with the shift split done once (for several outputs).
-struct Requant {
+/// Requantization constants of one channel with a right shift of at least 2 (the usual case):
+/// multiply_by_quantized_multiplier(x, multiplier, -r) then equals, in 64 bits,
+///   (x * multiplier + 2^30 + 2^(30+r) - [x < 0] * 2^31) >> (31 + r),
+/// i.e. the high word of one SMLAL shifted right by r - 1. (Both roundings fold into the added
+/// constant: floor((floor(A / 2^31) + B) / 2^r) = floor((A + B * 2^31) / 2^(31+r)) for integer B,
+/// and for r >= 1 the reference's "h < 0" correction equals "x < 0" because h = 0 whenever the
+/// two differ.) round_hi is 2^(r-2), the high word of 2^(30+r).
+struct RightShiftQ {
   std::int32_t multiplier;
-  int shift;
-  std::int32_t output_offset, act_min, act_max;
+  std::int32_t round_hi;
+  std::int32_t shift_m1;  // r - 1
+};
+/// False when the shift is > -2 (use requantize()).
+inline bool right_shift_q(std::int32_t multiplier, int shift, RightShiftQ* q) noexcept {
+  if (shift > -2) return false;
+  q->multiplier = multiplier;
+  q->round_hi = std::int32_t{1} << (-shift - 2);
+  q->shift_m1 = -shift - 1;
+  return true;
+}
+inline std::int32_t requantize_rs(std::int32_t x, std::int32_t multiplier, std::int32_t round_hi,
+                                  std::int32_t shift_m1) noexcept {
+  std::uint32_t lo = 0x40000000u | (static_cast<std::uint32_t>(x) & 0x80000000u);
+  std::int32_t hi = round_hi + (x >> 31);
+  __asm__("smlal %[lo], %[hi], %[x], %[m]" : [lo] "+r"(lo), [hi] "+r"(hi) : [x] "r"(x), [m] "r"(multiplier));
+  return hi >> shift_m1;
+}
+inline std::int32_t requantize_rs(std::int32_t x, const RightShiftQ& q) noexcept {
+  return requantize_rs(x, q.multiplier, q.round_hi, q.shift_m1);
+}
 
-  std::int8_t operator()(std::int32_t acc) const noexcept {
-    std::int32_t v = requantize(acc, multiplier, shift) + output_offset;
+/// Output zero point added, then the fused activation clamp, for one value or four packed bytes.
+struct OutClamp {
+  std::int32_t output_offset, act_min, act_max;
+  bool full_range() const noexcept { return act_min == -128 && act_max == 127; }
+  std::int8_t one(std::int32_t v) const noexcept {
+    v += output_offset;
     v = v < act_min ? act_min : v;
     v = v > act_max ? act_max : v;
     return static_cast<std::int8_t>(v);
   }
 };
+
+/// Saturates four int32 to int8 and packs them, v0 in the lowest byte.
+inline std::uint32_t pack4_ssat(std::int32_t v0, std::int32_t v1, std::int32_t v2,
+                                std::int32_t v3) noexcept {
+  v0 = __ssat(v0, 8);
+  v1 = __ssat(v1, 8);
+  v2 = __ssat(v2, 8);
+  v3 = __ssat(v3, 8);
+  const std::uint32_t h02 = (static_cast<std::uint32_t>(v0) & 0xFFFFu) | (static_cast<std::uint32_t>(v2) << 16);
+  const std::uint32_t h13 = (static_cast<std::uint32_t>(v1) & 0xFFFFu) | (static_cast<std::uint32_t>(v3) << 16);
+  return __uxtb16(h02) | (__uxtb16(h13) << 8);
+}
+/// Per-byte signed clamp of four packed int8 to [lo, hi] (each replicated in all four bytes).
+inline std::uint32_t clamp4(std::uint32_t v, std::uint32_t lo4, std::uint32_t hi4) noexcept {
+  std::uint32_t t;
+  __asm__(
+      "ssub8 %[t], %[v], %[lo]\n\t"
+      "sel %[v], %[v], %[lo]\n\t"
+      "ssub8 %[t], %[hi], %[v]\n\t"
+      "sel %[v], %[v], %[hi]"
+      : [v] "+r"(v), [t] "=&r"(t)
+      : [lo] "r"(lo4), [hi] "r"(hi4)
+      : "cc");
+  return v;
+}
+inline std::uint32_t splat4(std::int32_t v) noexcept {
+  return static_cast<std::uint8_t>(v) * 0x01010101u;
+}
 
 /// Requantize, add the output zero point, clamp, narrow (TFLite's order).
 inline std::int8_t requantize_out(std::int32_t acc, std::int32_t multiplier, int shift,
