@@ -10,8 +10,9 @@
 // read in place, four bytes at a time, and unpacked once with SXTB16 (even bytes) and SXTB16
 // ROR #8 (odd bytes); each unpacked weight pair meets the four pixels' matching patch words,
 // which two LDMs bring in, so one channel x four pixels costs 13 instructions per 16 MACs plus
-// the loop branch. A partial last tile repeats pixel 0 in its unused slots. Grouped
-// convolutions use the reference path.
+// the loop branch. A partial last tile repeats pixel 0 in its unused slots. When prepare found
+// all-zero filters, only the live output channels are computed (the others are constants).
+// Grouped convolutions use the reference path.
 //
 // Contract: as kernels::ConvS8; scratch_bytes() = 8 * kh * kw * in_c bytes, 4-byte aligned (the
 //   planner gives 16).
@@ -184,17 +185,28 @@ inline void dot_4px(const std::int8_t* w, const std::int32_t* x, const std::int3
       : "cc", "memory");
 }
 
-/// The patch's four pixels against every weight row [n_out, k]; pixel j's n_out outputs go to
-/// out + j * n_out, for j < n_valid.
+/// The patch's four pixels against the weight rows [n_out, k]; pixel j's n_out outputs go to
+/// out + j * n_out, for j < n_valid. With a live list (exact pruning, see ConvS8Args), only the
+/// live rows are computed and every other output takes its constant dead_out value.
 inline void gemm_4px(const std::int8_t* weights, std::int32_t n_out, const Patch4& p,
-                     const OutParams& op, std::int8_t* out, std::int32_t n_valid) noexcept {
+                     const OutParams& op, std::int8_t* out, std::int32_t n_valid,
+                     const std::int16_t* live, std::int32_t n_live,
+                     const std::int8_t* dead_out) noexcept {
   const std::int32_t k = p.k, k4 = p.k4, tail = k - k4;
   const std::int16_t* t0 = p.tail(0);
   const std::int16_t* t1 = p.tail(1);
   const std::int16_t* t2 = p.tail(2);
   const std::int16_t* t3 = p.tail(3);
   const std::int32_t* const x_end = p.words + 2 * k4;
-  for (std::int32_t o = 0; o < n_out; ++o) {
+  std::int32_t n_rows = n_out;
+  if (live != nullptr) {
+    for (std::int32_t j = 0; j < n_valid; ++j) {
+      std::memcpy(out + j * n_out, dead_out, static_cast<std::size_t>(n_out));
+    }
+    n_rows = n_live;
+  }
+  for (std::int32_t r = 0; r < n_rows; ++r) {
+    const std::int32_t o = live != nullptr ? live[r] : r;
     const std::int8_t* w = weights + o * k;
     std::int32_t a0 = op.bias_of(o);
     std::int32_t a1 = a0, a2 = a0, a3 = a0;
@@ -268,7 +280,8 @@ struct ConvS8<arch::CortexMDsp> {
         }
       }
       for (std::int32_t j = n; j < 4; ++j) p.duplicate(0, j);
-      dsp::gemm_4px(a.filter, a.out_c, p, op, a.output + px * a.out_c, n);
+      dsp::gemm_4px(a.filter, a.out_c, p, op, a.output + px * a.out_c, n,
+                    a.dead_out != nullptr ? a.live : nullptr, a.n_live, a.dead_out);
     }
   }
 };

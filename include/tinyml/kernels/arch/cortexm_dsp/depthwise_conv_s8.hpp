@@ -24,9 +24,8 @@ namespace kernels {
 namespace dsp {
 
 /// Accumulates one tap of four channels: x and w point at the tap's first channel.
-inline void dw_tap4(const std::int8_t* x, const std::int8_t* w, std::int32_t off2,
-                    std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
-                    std::int32_t& a3) noexcept {
+inline void dw_tap4(const std::int8_t* x, const std::int8_t* w, std::int32_t off2, std::int32_t& a0,
+                    std::int32_t& a1, std::int32_t& a2, std::int32_t& a3) noexcept {
   const std::uint32_t xv = load4(x), wv = load4(w);
   const std::int32_t xe = sxtab16(off2, xv), we = sxtb16(wv);
   a0 = smlabb(xe, we, a0);
@@ -41,90 +40,90 @@ inline void dw_tap4(const std::int8_t* x, const std::int8_t* w, std::int32_t off
 /// a row needs no address arithmetic), SXTAB16/SXTB16 twice each, SMLABB/SMLATT into the four
 /// accumulators. Written as asm because GCC spills the accumulators of this loop nest.
 template <int Taps>
-inline void dw_row4(const std::int8_t* x, const std::int8_t* w, std::int32_t c,
-                    std::int32_t off2, std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
+inline void dw_row4(const std::int8_t* x, const std::int8_t* w, std::int32_t c, std::int32_t off2,
+                    std::int32_t& a0, std::int32_t& a1, std::int32_t& a2,
                     std::int32_t& a3) noexcept {
   std::int32_t t0, t1, t2, t3;
   if constexpr (Taps == 3) {
     __asm__(
-            "ldr %[t0], [%[x]]\n\t"
-            "ldr %[t1], [%[w]]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            "ldr %[t0], [%[x], %[c]]\n\t"
-            "ldr %[t1], [%[w], %[c]]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            "ldr %[t0], [%[x], %[c], lsl #1]\n\t"
-            "ldr %[t1], [%[w], %[c], lsl #1]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
-              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-            : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
-            : "memory");
+        "ldr %[t0], [%[x]]\n\t"
+        "ldr %[t1], [%[w]]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        "ldr %[t0], [%[x], %[c]]\n\t"
+        "ldr %[t1], [%[w], %[c]]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        "ldr %[t0], [%[x], %[c], lsl #1]\n\t"
+        "ldr %[t1], [%[w], %[c], lsl #1]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+          [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
+        : "memory");
   } else if constexpr (Taps == 2) {
     __asm__(
-            "ldr %[t0], [%[x]]\n\t"
-            "ldr %[t1], [%[w]]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            "ldr %[t0], [%[x], %[c]]\n\t"
-            "ldr %[t1], [%[w], %[c]]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
-              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-            : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
-            : "memory");
+        "ldr %[t0], [%[x]]\n\t"
+        "ldr %[t1], [%[w]]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        "ldr %[t0], [%[x], %[c]]\n\t"
+        "ldr %[t1], [%[w], %[c]]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+          [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [x] "r"(x), [w] "r"(w), [c] "r"(c), [off2] "r"(off2)
+        : "memory");
   } else {
     static_assert(Taps == 1, "rows of 1..3 taps");
     (void)c;
     __asm__(
-            "ldr %[t0], [%[x]]\n\t"
-            "ldr %[t1], [%[w]]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0]\n\t"
-            "sxtb16 %[t3], %[t1]\n\t"
-            "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
-            "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
-            "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
-            "sxtb16 %[t3], %[t1], ror #8\n\t"
-            "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
-            "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
-            : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
-              [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
-            : [x] "r"(x), [w] "r"(w), [off2] "r"(off2)
-            : "memory");
+        "ldr %[t0], [%[x]]\n\t"
+        "ldr %[t1], [%[w]]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0]\n\t"
+        "sxtb16 %[t3], %[t1]\n\t"
+        "smlabb %[a0], %[t2], %[t3], %[a0]\n\t"
+        "smlatt %[a2], %[t2], %[t3], %[a2]\n\t"
+        "sxtab16 %[t2], %[off2], %[t0], ror #8\n\t"
+        "sxtb16 %[t3], %[t1], ror #8\n\t"
+        "smlabb %[a1], %[t2], %[t3], %[a1]\n\t"
+        "smlatt %[a3], %[t2], %[t3], %[a3]\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t0] "=&r"(t0),
+          [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3)
+        : [x] "r"(x), [w] "r"(w), [off2] "r"(off2)
+        : "memory");
   }
 }
 
@@ -172,16 +171,17 @@ inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, const Ri
     if (rq != nullptr) {
       const RightShiftQ* q = rq + c;
       const std::int32_t off = a.output_offset;
-      std::uint32_t packed = pack4_ssat(requantize_rs(a0, q[0]) + off, requantize_rs(a1, q[1]) + off,
-                                        requantize_rs(a2, q[2]) + off, requantize_rs(a3, q[3]) + off);
+      std::uint32_t packed =
+          pack4_ssat(requantize_rs(a0, q[0]) + off, requantize_rs(a1, q[1]) + off,
+                     requantize_rs(a2, q[2]) + off, requantize_rs(a3, q[3]) + off);
       if (a.act_min != -128 || a.act_max != 127) {
         packed = clamp4(packed, splat4(a.act_min), splat4(a.act_max));
       }
       store4(out + c, packed);
       continue;
     }
-    const std::uint32_t o0 = static_cast<std::uint8_t>(requantize_out(
-        a0, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max));
+    const std::uint32_t o0 = static_cast<std::uint8_t>(
+        requantize_out(a0, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max));
     const std::uint32_t o1 = static_cast<std::uint8_t>(requantize_out(
         a1, a.multiplier[c + 1], a.shift[c + 1], a.output_offset, a.act_min, a.act_max));
     const std::uint32_t o2 = static_cast<std::uint8_t>(requantize_out(
@@ -199,8 +199,8 @@ inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, const Ri
         acc += w[q * c_all] * (x[q * in_col] + a.input_offset);
       }
     }
-    out[c] = requantize_out(acc, a.multiplier[c], a.shift[c], a.output_offset, a.act_min,
-                            a.act_max);
+    out[c] =
+        requantize_out(acc, a.multiplier[c], a.shift[c], a.output_offset, a.act_min, a.act_max);
   }
 }
 
@@ -221,7 +221,8 @@ template <>
 struct DepthwiseConvS8<arch::CortexMDsp> {
   using ImplArch = arch::CortexMDsp;
   static std::size_t scratch_bytes(const DepthwiseConvS8Args& a) noexcept {
-    return a.depth_multiplier == 1 ? sizeof(dsp::RightShiftQ) * static_cast<std::size_t>(a.in_c) : 0;
+    return a.depth_multiplier == 1 ? sizeof(dsp::RightShiftQ) * static_cast<std::size_t>(a.in_c)
+                                   : 0;
   }
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {

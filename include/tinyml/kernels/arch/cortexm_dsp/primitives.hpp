@@ -108,7 +108,9 @@ inline std::int32_t requantize_rs(std::int32_t x, std::int32_t multiplier, std::
                                   std::int32_t shift_m1) noexcept {
   std::uint32_t lo = 0x40000000u | (static_cast<std::uint32_t>(x) & 0x80000000u);
   std::int32_t hi = round_hi + (x >> 31);
-  __asm__("smlal %[lo], %[hi], %[x], %[m]" : [lo] "+r"(lo), [hi] "+r"(hi) : [x] "r"(x), [m] "r"(multiplier));
+  __asm__("smlal %[lo], %[hi], %[x], %[m]"
+          : [lo] "+r"(lo), [hi] "+r"(hi)
+          : [x] "r"(x), [m] "r"(multiplier));
   return hi >> shift_m1;
 }
 inline std::int32_t requantize_rs(std::int32_t x, const RightShiftQ& q) noexcept {
@@ -134,8 +136,10 @@ inline std::uint32_t pack4_ssat(std::int32_t v0, std::int32_t v1, std::int32_t v
   v1 = __ssat(v1, 8);
   v2 = __ssat(v2, 8);
   v3 = __ssat(v3, 8);
-  const std::uint32_t h02 = (static_cast<std::uint32_t>(v0) & 0xFFFFu) | (static_cast<std::uint32_t>(v2) << 16);
-  const std::uint32_t h13 = (static_cast<std::uint32_t>(v1) & 0xFFFFu) | (static_cast<std::uint32_t>(v3) << 16);
+  const std::uint32_t h02 =
+      (static_cast<std::uint32_t>(v0) & 0xFFFFu) | (static_cast<std::uint32_t>(v2) << 16);
+  const std::uint32_t h13 =
+      (static_cast<std::uint32_t>(v1) & 0xFFFFu) | (static_cast<std::uint32_t>(v3) << 16);
   return __uxtb16(h02) | (__uxtb16(h13) << 8);
 }
 /// Per-byte signed clamp of four packed int8 to [lo, hi] (each replicated in all four bytes).
