@@ -9,7 +9,7 @@ rc=0
 "$root/tools/setup.sh" "$root/build" || exit 1
 echo "== test suite (Release) =="
 (cd "$root/build" && ctest --output-on-failure) || rc=1
-"$root/tools/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYML_SANITIZE=ON || exit 1
+"$root/tools/setup.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYML_SANITIZE=ON -DTINYML_BUILD_BENCH=OFF || exit 1
 echo "== test suite (ASan + UBSan) =="
 (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure) || rc=1
 exit $rc

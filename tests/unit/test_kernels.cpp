@@ -138,6 +138,10 @@ TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
     a.in_w = r.range(1, 12);
     a.in_c = r.range(1, 67);
     a.depth_multiplier = it % 4 == 0 ? r.range(2, 4) : 1;
+    if (it % 9 == 0) {  // one input channel, wide multiplier (micro_speech's first layer)
+      a.in_c = 1;
+      a.depth_multiplier = r.range(8, 20);
+    }
     a.k_h = r.range(1, 5);
     a.k_w = r.range(1, 5);
     a.stride_h = r.range(1, 3);

@@ -29,6 +29,10 @@ struct DepthwiseConvS8<arch::Avx2> {
   static constexpr std::int32_t kMaxTaps = 25;
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
+    if (a.in_c == 1 && a.depth_multiplier >= 8) {
+      run_one_input_channel(a);
+      return;
+    }
     if (a.depth_multiplier != 1 || a.in_c < 8) {
       DepthwiseConvS8<arch::Generic>::run(a, scratch);
       return;
@@ -191,6 +195,44 @@ struct DepthwiseConvS8<arch::Avx2> {
             const __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
             _mm_storeu_si128(reinterpret_cast<__m128i*>(
                                  a.output + ((b * a.out_h + oy) * a.out_w + ox) * c + ch), p8);
+          }
+        }
+      }
+    }
+  }
+
+  /// One input channel, depth multiplier >= 8 (e.g. micro_speech's first layer): outputs are
+  /// vectorized over the multiplier, each tap broadcasting its single input value.
+  static void run_one_input_channel(const DepthwiseConvS8Args& a) noexcept {
+    const std::int32_t m = a.depth_multiplier;
+    const __m256i out_off = _mm256_set1_epi32(a.output_offset);
+    const __m256i lo = _mm256_set1_epi32(a.act_min), hi = _mm256_set1_epi32(a.act_max);
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+        const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
+        for (std::int32_t ox = 0; ox < a.out_w; ++ox) {
+          const std::int32_t in_x0 = ox * a.stride_w - a.pad_w;
+          std::int8_t* out = a.output + ((b * a.out_h + oy) * a.out_w + ox) * m;
+          for (std::int32_t mb = 0; mb < m; mb += 8) {
+            const std::int32_t oc = mb + 8 <= m ? mb : m - 8;
+            __m256i acc = a.bias != nullptr
+                              ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bias + oc))
+                              : _mm256_setzero_si256();
+            for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
+              const std::int32_t iy = in_y0 + a.dilation_h * ky;
+              if (iy < 0 || iy >= a.in_h) continue;
+              for (std::int32_t kx = 0; kx < a.k_w; ++kx) {
+                const std::int32_t ix = in_x0 + a.dilation_w * kx;
+                if (ix < 0 || ix >= a.in_w) continue;
+                const __m256i x = _mm256_set1_epi32(a.input[(b * a.in_h + iy) * a.in_w + ix] + a.input_offset);
+                const __m256i w = _mm256_cvtepi8_epi32(_mm_loadl_epi64(
+                    reinterpret_cast<const __m128i*>(a.filter + (ky * a.k_w + kx) * m + oc)));
+                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(x, w));
+              }
+            }
+            const avx2::Shifts8 sh = avx2::load_shifts8(a.shift + oc);
+            const __m256i mult = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.multiplier + oc));
+            avx2::store8_s8(out + oc, avx2::requantize8(acc, mult, sh.left, sh.right), out_off, lo, hi);
           }
         }
       }
