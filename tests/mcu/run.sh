@@ -140,12 +140,18 @@ report_rc() {  # what, rc, start time
 }
 
 run_test() {
+  build_firmware mcu_kernel_tests
   build_firmware mcu_model_tests
-  local t0 rc
+  local t0 rc krc
+  t0=$(now)
+  qemu_run "$build/mcu_kernel_tests.elf"
+  krc=$?
+  report_rc "mcu_kernel_tests" "$krc" "$t0"
   t0=$(now)
   qemu_run "$build/mcu_model_tests.elf"
   rc=$?
   report_rc "mcu_model_tests" "$rc" "$t0"
+  [ "$krc" -ne 0 ] && rc=$krc
   return "$rc"
 }
 

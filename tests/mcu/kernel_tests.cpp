@@ -7,12 +7,7 @@
 // Also the requantization primitive itself against quant::multiply_by_quantized_multiplier on
 // random int32 inputs. Output buffers carry guard bytes; scratch is exactly scratch_bytes().
 // Prints one line per kernel and "N passed, M failed"; exits 0 only if nothing failed.
-//
-// (Proposed as tests/mcu/kernel_tests.cpp; wire it like model_tests.cpp in tests/mcu/CMakeLists.txt:
-//   tinyml_mcu_firmware(mcu_kernel_tests kernel_tests.cpp ${_common})
-//   target_compile_options(mcu_kernel_tests PRIVATE ${TINYML_MCU_OPT})
-// and add a `kernels` mode to tests/mcu/run.sh that builds and runs mcu_kernel_tests.elf. It
-// takes no files from the host; 300 random cases per kernel.)
+// Takes no files from the host; 300 random cases per kernel. Run by `tests/mcu/run.sh test`.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
