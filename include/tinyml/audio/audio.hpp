@@ -2,7 +2,7 @@
 // tinyml::audio, the audio front end: WAV parsing, resampling, STFT pieces, mel filterbanks,
 // MFCCs and the MLPerf Tiny KWS preset. Header-only, float32, no heap. Include this one header.
 //
-//   static tinyml::audio::mlperf_kws::Extractor ex;        // ~14 KB of tables and scratch
+//   static tinyml::audio::mlperf_kws::Extractor ex;        // ~13 KB of tables and scratch
 //   ex.init(tinyml::audio::mlperf_kws::config());
 //   tinyml::audio::WavInfo wav;
 //   tinyml::audio::parse_wav(bytes, size, &wav);            // 16-bit PCM, any rate / channels

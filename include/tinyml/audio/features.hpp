@@ -4,7 +4,7 @@
 //
 // One FeatureExtractor object holds every table and scratch buffer, sized at compile time by its
 // template arguments, so it can live in static memory (no heap); a 512-point, 40-mel, 10-MFCC
-// extractor is about 14 KB. Per frame:
+// extractor is about 13 KB. Per frame:
 //   frame[i] = x[start + i] / divisor * hann[i]   (i < frame_length; zeros up to fft_size and
 //                                                   past the end of the signal)
 //   X        = rfft(frame, fft_size)
@@ -97,19 +97,26 @@ class FeatureExtractor {
       return fail(diag, "bad DCT size");
     }
     periodic_hann(window_, c.frame_length);
-    config_ = c;
+    frame_length_ = c.frame_length;
+    frame_step_ = c.frame_step;
+    fft_size_ = c.fft_size;
+    pad_end_ = c.pad_end;
+    spectrum_type_ = c.spectrum;
+    num_mels_ = c.num_mels;
+    num_coefficients_ = c.num_coefficients;
+    log_offset_ = c.log_offset;
+    log_multiplier_ = c.log_multiplier;
     ready_ = true;
     return Status::kOk;
   }
 
-  const FeatureConfig& config() const noexcept { return config_; }
   /// Floats per frame: num_coefficients, or num_mels when num_coefficients is 0.
   std::size_t features_per_frame() const noexcept {
-    return config_.num_coefficients > 0 ? config_.num_coefficients : config_.num_mels;
+    return num_coefficients_ > 0 ? num_coefficients_ : num_mels_;
   }
   /// Frames of a signal `length` samples long (frame_count with the config's pad_end).
   std::size_t num_frames(std::size_t length) const noexcept {
-    return frame_count(length, config_.frame_length, config_.frame_step, config_.pad_end);
+    return frame_count(length, frame_length_, frame_step_, pad_end_);
   }
 
   /// Features of one frame: samples frame_samples[0 .. available) divided by `divisor`, zeros
@@ -117,24 +124,23 @@ class FeatureExtractor {
   void compute_frame(const float* frame_samples, std::size_t available, float divisor,
                      float* out) noexcept {
     TINYML_DCHECK(ready_);
-    const std::size_t len = config_.frame_length;
-    if (available > len) available = len;
+    if (available > frame_length_) available = frame_length_;
     for (std::size_t i = 0; i < available; ++i) frame_[i] = frame_samples[i] / divisor * window_[i];
-    for (std::size_t i = available; i < config_.fft_size; ++i) frame_[i] = 0.0f;
+    for (std::size_t i = available; i < fft_size_; ++i) frame_[i] = 0.0f;
     fft_.forward(frame_, spectrum_);
     const std::size_t bins = fft_.num_bins();
-    if (config_.spectrum == SpectrumType::kMagnitude) {
+    if (spectrum_type_ == SpectrumType::kMagnitude) {
       magnitude_spectrum(spectrum_, bins, spectrum_);
     } else {
       power_spectrum(spectrum_, bins, spectrum_);
     }
-    float* log_mel = config_.num_coefficients > 0 ? mel_out_ : out;
+    float* log_mel = num_coefficients_ > 0 ? mel_out_ : out;
     mel_.apply(spectrum_, log_mel);
-    for (std::size_t m = 0; m < config_.num_mels; ++m) {
-      const float l = std::log(log_mel[m] + config_.log_offset);
-      log_mel[m] = config_.log_multiplier == 1.0f ? l : config_.log_multiplier * l;
+    for (std::size_t m = 0; m < num_mels_; ++m) {
+      const float l = std::log(log_mel[m] + log_offset_);
+      log_mel[m] = log_multiplier_ == 1.0f ? l : log_multiplier_ * l;
     }
-    if (config_.num_coefficients > 0) dct_.apply(mel_out_, out);
+    if (num_coefficients_ > 0) dct_.apply(mel_out_, out);
   }
 
   /// Features of frame `index` of `signal` (n samples) seen as `length` samples long: zero-padded
@@ -142,7 +148,7 @@ class FeatureExtractor {
   void compute_frame_at(const float* signal, std::size_t n, std::size_t length, float divisor,
                         std::size_t index, float* out) noexcept {
     const std::size_t end = n < length ? n : length;
-    const std::size_t start = index * config_.frame_step;
+    const std::size_t start = index * frame_step_;
     const std::size_t available = start < end ? end - start : 0;
     compute_frame(signal + (available > 0 ? start : 0), available, divisor, out);
   }
@@ -177,8 +183,12 @@ class FeatureExtractor {
     return Status::kBadArgument;
   }
 
-  FeatureConfig config_{};
+  // Every member starts at zero, so a static extractor goes to .bss (no flash copy on an MCU).
   bool ready_ = false;
+  bool pad_end_ = false;
+  SpectrumType spectrum_type_ = SpectrumType::kMagnitude;
+  std::size_t frame_length_ = 0, frame_step_ = 0, fft_size_ = 0, num_mels_ = 0, num_coefficients_ = 0;
+  float log_offset_ = 0.0f, log_multiplier_ = 0.0f;
   RealFft<kMaxFft> fft_;
   MelFilterbank<kMaxMels, kMaxFft / 2 + 1> mel_;
   Dct2<kMaxMels, (kMaxCoefficients > 0 ? kMaxCoefficients : 1)> dct_;

@@ -23,6 +23,14 @@ inline Status window(const runtime::PrepareContext& c, std::int8_t padding, std:
   if (s_h < 1 || s_w < 1) return c.fail(Status::kInvalidModel, "strides must be >= 1");
   if (d_h < 1 || d_w < 1) return c.fail(Status::kInvalidModel, "dilations must be >= 1");
   if (k_h < 1 || k_w < 1) return c.fail(Status::kInvalidModel, "filter size must be >= 1");
+  // Tap coordinates are int32: bound the dilated filter extent (SAME padding would otherwise
+  // accept any dilation, the taps simply falling outside the image).
+  constexpr std::int64_t kMaxExtent = 1 << 20;
+  if ((static_cast<std::int64_t>(k_h) - 1) * d_h + 1 > kMaxExtent ||
+      (static_cast<std::int64_t>(k_w) - 1) * d_w + 1 > kMaxExtent ||
+      static_cast<std::int64_t>(s_h) > kMaxExtent * 1024 || static_cast<std::int64_t>(s_w) > kMaxExtent * 1024) {
+    return c.fail(Status::kUnsupportedOp, "dilated filter extent or stride beyond 2^20 / 2^30");
+  }
   const bool same = padding == 0;
   w->out_h = runtime::window_out_size(same, in_h, k_h, s_h, d_h);
   w->out_w = runtime::window_out_size(same, in_w, k_w, s_w, d_w);

@@ -137,6 +137,10 @@ struct Softmax {
     }
     auto& a = p.args;
     a.depth = is[is.rank - 1];
+    if (a.depth >= 4096) {
+      // The Q12.19 sum of up to `depth` exponentials (each <= 1) would overflow, as in the reference.
+      return c.fail(Status::kUnsupportedOp, "int8 softmax over 4096 or more classes");
+    }
     a.outer = static_cast<std::int32_t>(is.elements() / a.depth);
     a.input_multiplier = qm.multiplier;
     a.input_left_shift = qm.shift;

@@ -162,6 +162,10 @@ struct PrepareContext {
       *diag << role << " tensor " << t << " has no quantization scale";
       return Status::kBadQuantization;
     }
+    if (q.details_type() != 0) {
+      *diag << role << " tensor " << t << " uses custom quantization (unsupported)";
+      return Status::kBadQuantization;
+    }
     const float s = scale->Get(0);
     const std::int64_t z = model::size_of(zp) > 0 ? zp->Get(0) : 0;
     const bool is_u8 = type(t) == model::TensorType::kUInt8;
@@ -186,6 +190,9 @@ struct PrepareContext {
     const auto* s = q ? q.scale() : nullptr;
     const auto* zp = q ? q.zero_point() : nullptr;
     const std::uint32_t n = model::size_of(s);
+    if (q && q.details_type() != 0) {
+      return fail(Status::kBadQuantization, "weights use custom quantization (unsupported)");
+    }
     if (n == 0) return fail(Status::kBadQuantization, "weights have no quantization scale");
     if (n != 1 && (n != static_cast<std::uint32_t>(channels) || q.quantized_dimension() != dim)) {
       *diag << "weights have " << static_cast<int>(n) << " scales on dimension "
@@ -297,7 +304,8 @@ constexpr std::int32_t window_out_size(bool same, std::int32_t in, std::int32_t 
                                        std::int32_t stride, std::int32_t dilation) noexcept {
   const std::int64_t eff = static_cast<std::int64_t>(filter - 1) * dilation + 1;
   if (stride <= 0 || eff <= 0) return 0;
-  const std::int64_t out = same ? (in + stride - 1) / stride : (in + stride - eff) / stride;
+  const std::int64_t in64 = in, stride64 = stride;
+  const std::int64_t out = same ? (in64 + stride64 - 1) / stride64 : (in64 + stride64 - eff) / stride64;
   return out > 0 && out <= 0x7FFFFFFF ? static_cast<std::int32_t>(out) : 0;
 }
 
