@@ -29,7 +29,7 @@ inline Status window(const runtime::PrepareContext& c, std::int8_t padding, std:
   if ((static_cast<std::int64_t>(k_h) - 1) * d_h + 1 > kMaxExtent ||
       (static_cast<std::int64_t>(k_w) - 1) * d_w + 1 > kMaxExtent ||
       static_cast<std::int64_t>(s_h) > kMaxExtent * 1024 || static_cast<std::int64_t>(s_w) > kMaxExtent * 1024) {
-    return c.fail(Status::kUnsupportedOp, "dilated filter extent or stride beyond 2^20 / 2^30");
+    return c.fail(Status::kInvalidModel, "dilated filter extent or stride beyond 2^20 / 2^30");
   }
   const bool same = padding == 0;
   w->out_h = runtime::window_out_size(same, in_h, k_h, s_h, d_h);
