@@ -83,3 +83,4 @@ struct AddS8<arch::Generic> {
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/add_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/add_s8.hpp"
+#include "tinyml/kernels/arch/helium/add_s8.hpp"

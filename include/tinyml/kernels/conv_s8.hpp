@@ -90,3 +90,4 @@ struct ConvS8<arch::Generic> {
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/conv_s8.hpp"
+#include "tinyml/kernels/arch/helium/conv_s8.hpp"

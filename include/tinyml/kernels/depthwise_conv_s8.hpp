@@ -81,3 +81,4 @@ struct DepthwiseConvS8<arch::Generic> {
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/depthwise_conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/depthwise_conv_s8.hpp"
+#include "tinyml/kernels/arch/helium/depthwise_conv_s8.hpp"

@@ -62,3 +62,4 @@ struct FullyConnectedS8<arch::Generic> {
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/fully_connected_s8.hpp"
+#include "tinyml/kernels/arch/helium/fully_connected_s8.hpp"

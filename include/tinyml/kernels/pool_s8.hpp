@@ -105,3 +105,4 @@ struct MaxPoolS8<arch::Generic> {
 // Per-arch specializations (each file is empty unless its ISA is enabled).
 #include "tinyml/kernels/arch/avx2/pool_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/pool_s8.hpp"
+#include "tinyml/kernels/arch/helium/pool_s8.hpp"
