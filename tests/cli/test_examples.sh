@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The examples' command-line contract (issue #6): output lines, exit codes, one-line errors.
+# Usage: test_examples.sh BUILD_DIR SOURCE_DIR SHARED_DIR   (exit 77 without ../shared, unless CI=true)
+set -u
+bin=$1; src=$2; shared=$3
+if [ ! -f "$shared/models/vww_96_int8.tflite" ]; then
+  [ "${CI:-}" = "true" ] && { echo "FAIL: shared models missing"; exit 1; }
+  echo "SKIP: shared models not found at $shared"; exit 77
+fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+check() { if eval "$2"; then pass=$((pass+1)); echo "ok: $1"; else fail=$((fail+1)); echo "FAIL: $1"; fi; }
+m=$shared/models
+
+# A 2x2 RGB image in three containers (PPM, BMP bottom-up 24-bit, and its grey PGM).
+printf 'P6\n2 2\n255\n\xff\x00\x00\x00\xff\x00\x00\x00\xff\x80\x80\x80' >"$tmp/a.ppm"
+{ printf 'BM\x46\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x18\x00\x00\x00\x00\x00\x10\x00\x00\x00\x13\x0b\x00\x00\x13\x0b\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+  printf '\xff\x00\x00\x80\x80\x80\x00\x00'   # bottom row: blue, grey (BGR) + padding
+  printf '\x00\x00\xff\x00\xff\x00\x00\x00'; } >"$tmp/a.bmp"   # top row: red, green
+printf 'P5\n2 2\n255\n\x10\x80\xf0\x40' >"$tmp/a.pgm"
+for f in a.ppm a.bmp a.pgm; do
+  "$bin/example_vww" --model "$m/vww_96_int8.tflite" --image "$tmp/$f" >"$tmp/$f.out"; rc=$?
+  check "example_vww on $f exits 0" "[ $rc -eq 0 ]"
+  check "example_vww on $f prints person_score in [0,1]" "grep -Eq '^person_score: (0\.[0-9]+|1\.0+)$' $tmp/$f.out"
+done
+check "PPM and BMP of the same pixels score the same" "[ \"\$(head -1 $tmp/a.ppm.out)\" = \"\$(head -1 $tmp/a.bmp.out)\" ]"
+printf 'JUNK' >"$tmp/bad.img"
+"$bin/example_vww" --model "$m/vww_96_int8.tflite" --image "$tmp/bad.img" 2>"$tmp/err"; rc=$?
+check "example_vww refuses a non-image with one line" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/err) -eq 1 ]"
+"$bin/example_vww" --model "$m/ad01_int8.tflite" --image "$tmp/a.ppm" 2>"$tmp/err2"; rc=$?
+check "example_vww refuses a model whose input is not an image" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/err2) -eq 1 ]"
+
+"$bin/example_hello_world" --model "$m/hello_world_int8.tflite" >"$tmp/hw.out"; rc=$?
+check "example_hello_world exits 0" "[ $rc -eq 0 ]"
+check "example_hello_world tracks sin(x) within 0.15 at 8 points" \
+  "awk '{d=\$4-\$6; if (d<0) d=-d; if (d>0.15) bad=1; n++} END {exit (bad || n!=8)}' $tmp/hw.out"
+
+"$bin/example_kws" --model "$m/kws_dscnn_int8.tflite" --wav "$shared/audio/yes_1000ms.wav" >"$tmp/k1"; rc=$?
+check "example_kws: yes_1000ms.wav is 'yes'" "[ $rc -eq 0 ] && grep -q '^label: yes score: ' $tmp/k1"
+"$bin/example_kws" --model "$m/kws_dscnn_int8.tflite" --wav "$shared/audio/silence_1000ms.wav" >"$tmp/k2"; rc=$?
+check "example_kws: silence_1000ms.wav is 'silence'" "[ $rc -eq 0 ] && grep -q '^label: silence score: ' $tmp/k2"
+"$bin/example_kws" --model "$m/kws_dscnn_int8.tflite" --wav "$shared/audio/marvin_617de221_0.wav" >"$tmp/k3"; rc=$?
+check "example_kws handles the stereo clip" "[ $rc -eq 0 ] && grep -Eq '^label: [a-z]+ score: ' $tmp/k3"
+"$bin/example_kws" --model "$m/kws_dscnn_int8.tflite" --wav "$tmp/a.ppm" 2>"$tmp/err3"; rc=$?
+check "example_kws refuses a non-WAV with one line" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/err3) -eq 1 ]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
