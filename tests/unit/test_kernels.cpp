@@ -52,6 +52,15 @@ struct Rng {
   }
 };
 
+/// Output size and TFLite padding of one spatial dimension; false if the window does not fit.
+bool place(bool same, std::int32_t in, std::int32_t k, std::int32_t stride, std::int32_t dil,
+           std::int32_t* out, std::int32_t* pad) {
+  *out = tinyml::runtime::window_out_size(same, in, k, stride, dil);
+  if (*out <= 0) return false;
+  *pad = tinyml::runtime::window_padding(in, k, stride, dil, *out);
+  return true;
+}
+
 template <class Kernel, class Args>
 std::vector<std::int8_t> run_kernel(Args a, std::int8_t* out, std::size_t out_n) {
   std::vector<std::uint8_t> scratch(Kernel::scratch_bytes(a) + 64);
@@ -80,11 +89,10 @@ TEST_CASE("ConvS8 native == reference over random shapes") {
     a.dilation_w = r.range(1, 3);
     if (it % 3 == 0) a.stride_h = a.stride_w = a.dilation_h = a.dilation_w = 1;
     const bool same = r.coin();
-    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.k_h, a.stride_h, a.dilation_h);
-    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.k_w, a.stride_w, a.dilation_w);
-    if (a.out_h <= 0 || a.out_w <= 0) continue;
-    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.k_h, a.stride_h, a.dilation_h, a.out_h);
-    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.k_w, a.stride_w, a.dilation_w, a.out_w);
+    if (!place(same, a.in_h, a.k_h, a.stride_h, a.dilation_h, &a.out_h, &a.pad_h) ||
+        !place(same, a.in_w, a.k_w, a.stride_w, a.dilation_w, &a.out_w, &a.pad_w)) {
+      continue;
+    }
     const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
     auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
     const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
@@ -149,11 +157,10 @@ TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
     a.dilation_h = r.range(1, 3);
     a.dilation_w = r.range(1, 3);
     const bool same = r.coin();
-    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.k_h, a.stride_h, a.dilation_h);
-    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.k_w, a.stride_w, a.dilation_w);
-    if (a.out_h <= 0 || a.out_w <= 0) continue;
-    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.k_h, a.stride_h, a.dilation_h, a.out_h);
-    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.k_w, a.stride_w, a.dilation_w, a.out_w);
+    if (!place(same, a.in_h, a.k_h, a.stride_h, a.dilation_h, &a.out_h, &a.pad_h) ||
+        !place(same, a.in_w, a.k_w, a.stride_w, a.dilation_w, &a.out_w, &a.pad_w)) {
+      continue;
+    }
     const std::int32_t oc = a.in_c * a.depth_multiplier;
     const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
     const auto w = r.bytes(static_cast<std::size_t>(a.k_h) * a.k_w * oc);
@@ -227,11 +234,10 @@ TEST_CASE("pools native == reference") {
     a.stride_h = r.range(1, 3);
     a.stride_w = r.range(1, 3);
     const bool same = r.coin();
-    a.out_h = tinyml::runtime::window_out_size(same, a.in_h, a.filter_h, a.stride_h, 1);
-    a.out_w = tinyml::runtime::window_out_size(same, a.in_w, a.filter_w, a.stride_w, 1);
-    if (a.out_h <= 0 || a.out_w <= 0) continue;
-    a.pad_h = tinyml::runtime::window_padding(a.in_h, a.filter_h, a.stride_h, 1, a.out_h);
-    a.pad_w = tinyml::runtime::window_padding(a.in_w, a.filter_w, a.stride_w, 1, a.out_w);
+    if (!place(same, a.in_h, a.filter_h, a.stride_h, 1, &a.out_h, &a.pad_h) ||
+        !place(same, a.in_w, a.filter_w, a.stride_w, 1, &a.out_w, &a.pad_w)) {
+      continue;
+    }
     r.act(&a.act_min, &a.act_max);
     const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.channels);
     a.input = in.data();

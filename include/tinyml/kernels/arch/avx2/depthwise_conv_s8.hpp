@@ -49,6 +49,20 @@ struct DepthwiseConvS8<arch::Avx2> {
   }
 
  private:
+  /// Tap geometry, computed once per call: row/column offsets of each tap from the window origin
+  /// and its element offset in the NHWC input.
+  struct Taps {
+    std::int32_t dy[kMaxTaps], dx[kMaxTaps];
+    std::ptrdiff_t off[kMaxTaps];
+    explicit Taps(const DepthwiseConvS8Args& a) noexcept {
+      for (std::int32_t t = 0; t < a.k_h * a.k_w; ++t) {
+        dy[t] = a.dilation_h * (t / a.k_w);
+        dx[t] = a.dilation_w * (t % a.k_w);
+        off[t] = (static_cast<std::ptrdiff_t>(dy[t]) * a.in_w + dx[t]) * a.in_c;
+      }
+    }
+  };
+
   /// Paired taps on 8 channels per step (128-bit), for 8 <= channels < 16.
   static void run_pairs8(const DepthwiseConvS8Args& a) noexcept {
     const std::int32_t c = a.in_c, taps = a.k_h * a.k_w, pairs = (taps + 1) / 2;
@@ -60,13 +74,10 @@ struct DepthwiseConvS8<arch::Avx2> {
       return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
     };
     __m128i wlo[(kMaxTaps + 1) / 2], whi[(kMaxTaps + 1) / 2];
-    std::int32_t tap_dy[kMaxTaps], tap_dx[kMaxTaps];
-    std::ptrdiff_t tap_off[kMaxTaps];
-    for (std::int32_t t = 0; t < taps; ++t) {
-      tap_dy[t] = a.dilation_h * (t / a.k_w);
-      tap_dx[t] = a.dilation_w * (t % a.k_w);
-      tap_off[t] = (static_cast<std::ptrdiff_t>(tap_dy[t]) * a.in_w + tap_dx[t]) * c;
-    }
+    const Taps g(a);
+    const std::int32_t* tap_dy = g.dy;
+    const std::int32_t* tap_dx = g.dx;
+    const std::ptrdiff_t* tap_off = g.off;
     for (std::int32_t cb = 0; cb < c; cb += 8) {
       const std::int32_t ch = cb + 8 <= c ? cb : c - 8;
       for (std::int32_t j = 0; j < pairs; ++j) {
@@ -128,14 +139,10 @@ struct DepthwiseConvS8<arch::Avx2> {
       // v0_7 = [0-3 | 4-7], v8_15 = [8-11 | 12-15] -> lo [0-3 | 8-11], hi [4-7 | 12-15]
     };
     __m256i wlo[(kMaxTaps + 1) / 2], whi[(kMaxTaps + 1) / 2];
-    // Tap geometry, once: row/column offsets and the element offset from the window origin.
-    std::int32_t tap_dy[kMaxTaps], tap_dx[kMaxTaps];
-    std::ptrdiff_t tap_off[kMaxTaps];
-    for (std::int32_t t = 0; t < taps; ++t) {
-      tap_dy[t] = a.dilation_h * (t / a.k_w);
-      tap_dx[t] = a.dilation_w * (t % a.k_w);
-      tap_off[t] = (static_cast<std::ptrdiff_t>(tap_dy[t]) * a.in_w + tap_dx[t]) * c;
-    }
+    const Taps g(a);
+    const std::int32_t* tap_dy = g.dy;
+    const std::int32_t* tap_dx = g.dx;
+    const std::ptrdiff_t* tap_off = g.off;
     for (std::int32_t cb = 0; cb < c; cb += 16) {
       const std::int32_t ch = cb + 16 <= c ? cb : c - 16;
       for (std::int32_t j = 0; j < pairs; ++j) {
