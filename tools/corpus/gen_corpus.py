@@ -54,6 +54,7 @@ import struct
 import subprocess
 import sys
 import time
+import zlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
@@ -1278,6 +1279,33 @@ GROUPS = [
 ]
 
 
+# Op families in their own modules (tools/corpus/fam_*.py). Each defines groups(G) -> list of
+# (group, op, [(sweep, count)], sampler, builder) where builder(p, rng) -> (model, edits), G being
+# this module (its helpers: convert, spec, set_q, the_op, ...), and optionally EXTRA_OPS, op
+# names its cases may contain besides `op`. Family groups seed their cases with crc32(group)
+# instead of their position, so adding a family never changes another's cases.
+CORE_GROUPS = len(GROUPS)
+FAMILIES = ["fam_activation", "fam_binary", "fam_data", "fam_reduce", "fam_float"]
+
+
+def load_families():
+    import importlib
+    me = sys.modules[__name__]
+    for name in FAMILIES:
+        if not os.path.exists(os.path.join(HERE, name + ".py")):
+            continue
+        mod = importlib.import_module(name)
+        for g in mod.groups(me):
+            GROUPS.append(g)
+            if g[1] is not None:
+                SUPPORTED.add(g[1])
+        SUPPORTED.update(getattr(mod, "EXTRA_OPS", ()))
+
+
+def group_stream(gi, group):
+    return gi if gi < CORE_GROUPS else zlib.crc32(group.encode())
+
+
 def make_inputs(m, p, rng):
     g = graph(m)
     ins = []
@@ -1397,6 +1425,8 @@ def build_case(group, op, sweep, p, builder, rng):
         m, edits = build_pool(p, rng, op)
     elif group in ("quantize", "dequantize"):
         m, edits = build_qdq(p, rng, op)
+    elif group.startswith("f32_") or group.startswith("hybrid_"):
+        m, edits = builder(p, rng)  # float groups may be refused-free float models
     else:
         m, edits = builder(p, rng)
     return m, edits, "-", p
@@ -1446,6 +1476,7 @@ def main():
     ap.add_argument("--extract", nargs=2, metavar=("CASE", "DEST"),
                     help="dump one case of an existing corpus as DEST.tflite/.in0.bin/.out0.bin")
     args = ap.parse_args()
+    load_families()
     if args.extract:
         extract(args.out, *args.extract)
         return
@@ -1473,7 +1504,7 @@ def main():
             attempts = 0
             while made_sweep < count and attempts < count * 4 + 8:
                 si = list(dict(sweeps)).index(sweep)
-                rng = np.random.default_rng([args.seed, gi, si, k, attempts])
+                rng = np.random.default_rng([args.seed, group_stream(gi, group), si, k, attempts])
                 attempts += 1
                 p = sampler(rng, sweep, k) if sampler else None
                 try:
@@ -1559,43 +1590,94 @@ def main():
         print(f"{group}: {made} cases, {len(pack)} bytes, {time.time() - t0:.0f} s", flush=True)
     worker.close()
 
-    with open(os.path.join(args.out, "index.txt"), "w") as f:
-        f.write("# tinyml op corpus (tools/corpus/gen_corpus.py). One case per line:\n"
-                "# name group ops pack model_off model_size n_in (off size)*n_in "
-                "n_out (off size)*n_out n_t (tensor off size)*n_t flags desc\n")
-        f.write("\n".join(index_lines) + "\n")
-    elapsed = time.time() - t0
-    cmd = " ".join(shlex.quote(a) for a in ["python", os.path.relpath(sys.argv[0], ROOT)]
-                   + sys.argv[1:])
-    with open(os.path.join(args.out, "MANIFEST.txt"), "w") as f:
-        f.write(f"""tinyml op corpus: {len(index_lines)} cases, made by tools/corpus/gen_corpus.py
-Command (from the repository root): {cmd}
-Seed: {args.seed}{'   SUBSET: --only ' + args.only if args.only else ''}{'   SUBSET: --limit ' + str(args.limit) if args.limit else ''}
+    write_outputs(args, index_lines, manifest_counts, skipped, examples, time.time() - t0,
+                  worker.restarts)
+
+
+def write_outputs(args, index_lines, manifest_counts, skipped, examples, elapsed, restarts):
+    """Merges this run's groups into index.txt / groups.json (other groups are kept, so
+    `--only g` regenerates just g) and rewrites MANIFEST.txt. Locked: several generators may
+    write different groups of one corpus at once."""
+    import fcntl
+    import json
+    order = [g[0] for g in GROUPS]
+    with open(os.path.join(args.out, ".lock"), "w") as lockf:
+        fcntl.flock(lockf, fcntl.LOCK_EX)
+        lines_by_group = {}
+        ipath = os.path.join(args.out, "index.txt")
+        if os.path.exists(ipath):
+            with open(ipath) as f:
+                for line in f:
+                    if line.strip() and not line.startswith("#"):
+                        lines_by_group.setdefault(line.split()[1], []).append(line.rstrip("\n"))
+        meta_path = os.path.join(args.out, "groups.json")
+        meta = {}
+        if os.path.exists(meta_path):
+            with open(meta_path) as f:
+                meta = json.load(f)
+        cmd = " ".join(shlex.quote(a) for a in ["python", os.path.relpath(sys.argv[0], ROOT)]
+                       + sys.argv[1:])
+        for group, made, size in manifest_counts:
+            lines_by_group[group] = [ln for ln in index_lines if ln.split()[1] == group]
+            meta[group] = dict(
+                cases=made, bytes=size, seed=args.seed, limit=args.limit, command=cmd,
+                seconds=round(elapsed), litert=version("ai-edge-litert"),
+                tensorflow=version("tensorflow-cpu", "tensorflow"),
+                skipped={k: v for k, v in skipped.items() if k.split(":")[0] == group},
+                examples={k: v for k, v in examples.items() if k.split(":")[0] == group})
+        groups = [g for g in order if g in lines_by_group] + \
+            sorted(g for g in lines_by_group if g not in order)
+        all_lines = [ln for g in groups for ln in lines_by_group[g]]
+        with open(ipath, "w") as f:
+            f.write("# tinyml op corpus (tools/corpus/gen_corpus.py). One case per line:\n"
+                    "# name group ops pack model_off model_size n_in (off size)*n_in "
+                    "n_out (off size)*n_out n_t (tensor off size)*n_t flags desc\n")
+            f.write("\n".join(all_lines) + "\n")
+        with open(meta_path, "w") as f:
+            json.dump(meta, f, indent=1, sort_keys=True)
+        op_counts = {}
+        for ln in all_lines:
+            for o in set(ln.split()[2].split(",")):
+                op_counts[o] = op_counts.get(o, 0) + 1
+        total_bytes = sum(meta[g]["bytes"] for g in groups if g in meta)
+        seeds = sorted({meta[g]["seed"] for g in groups if g in meta})
+        subset = [g for g in groups if g in meta and meta[g]["limit"]]
+        with open(os.path.join(args.out, "MANIFEST.txt"), "w") as f:
+            f.write(f"""tinyml op corpus: {len(all_lines)} cases, made by tools/corpus/gen_corpus.py
+Command (from the repository root): python tools/corpus/gen_corpus.py --seed {seeds[0] if seeds else args.seed}
+  (regenerates every group; `--only g1,g2` regenerates just those and keeps the rest)
+Seed(s): {", ".join(map(str, seeds))}{"   SUBSET (--limit) in: " + ",".join(subset) if subset else ""}
 Goldens: ai-edge-litert {version("ai-edge-litert")} Interpreter, OpResolverType.BUILTIN_REF (reference kernels,
   no delegates), num_threads=1, run in a worker process (tools/corpus/litert_worker.py)
 Models: TensorFlow {version("tensorflow-cpu", "tensorflow")} tf.lite.TFLiteConverter, full-integer PTQ, int8 in/out;
   edits with ai_edge_litert.schema_py_generated (object API); flatbuffers {version("flatbuffers")}
 numpy {np.__version__}; Python {sys.version.split()[0]}
-Generation time: {elapsed:.0f} s
-Format: see the docstring of tools/corpus/gen_corpus.py (index.txt + <group>.pack)
+Last run: {elapsed:.0f} s ({cmd}); LiteRT worker restarts: {restarts}
+Format: see the docstring of tools/corpus/gen_corpus.py (index.txt + <group>.pack; groups.json
+  keeps per-group generation facts)
 
-Cases and bytes per group:
+Cases and bytes per group (generation seconds of the run that made the group):
 """)
-        for group, made, size in manifest_counts:
-            f.write(f"  {group:18s} {made:5d} cases {size:9d} bytes\n")
-        f.write(f"  {'total':18s} {len(index_lines):5d} cases {total_bytes:9d} bytes\n\n")
-        f.write("Cases containing each op:\n")
-        for o in sorted(op_counts):
-            f.write(f"  {o:18s} {op_counts[o]:5d}\n")
-        f.write("\nSampled models not kept (group:reason count). litert_error = LiteRT refused\n"
-                "the model at allocate/invoke; litert_crash = LiteRT aborted the process;\n"
-                "converter_* = the TF converter refused or produced other ops:\n")
-        for k in sorted(skipped):
-            f.write(f"  {k} {skipped[k]}\n")
-            if k in examples:
-                f.write(f"      first: {examples[k][:300]}\n")
-        f.write(f"LiteRT worker restarts: {worker.restarts}\n")
-    print(f"{len(index_lines)} cases, {total_bytes} bytes, {elapsed:.0f} s; skipped: {skipped}")
+            for g in groups:
+                mg = meta.get(g, {})
+                f.write(f"  {g:22s} {len(lines_by_group[g]):5d} cases {mg.get('bytes', 0):9d} bytes"
+                        f" {mg.get('seconds', 0):5d} s\n")
+            f.write(f"  {'total':22s} {len(all_lines):5d} cases {total_bytes:9d} bytes\n\n")
+            f.write("Cases containing each op:\n")
+            for o in sorted(op_counts):
+                f.write(f"  {o:22s} {op_counts[o]:5d}\n")
+            f.write("\nSampled models not kept (group:reason count). litert_error = LiteRT refused\n"
+                    "the model at allocate/invoke; litert_crash = LiteRT aborted the process;\n"
+                    "converter_* = the TF converter refused or produced other ops:\n")
+            for g in groups:
+                mg = meta.get(g, {})
+                for k in sorted(mg.get("skipped", {})):
+                    f.write(f"  {k} {mg['skipped'][k]}\n")
+                    if k in mg.get("examples", {}):
+                        f.write(f"      first: {mg['examples'][k][:300]}\n")
+        fcntl.flock(lockf, fcntl.LOCK_UN)
+    print(f"{len(index_lines)} cases this run; corpus now {len(all_lines)} cases, "
+          f"{total_bytes} bytes, {elapsed:.0f} s; skipped: {skipped}")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,18 @@ struct QParams {
   std::int32_t zero_point = 0;
 };
 
+/// Load-time options of an interpreter (Interpreter::set_options).
+struct Options {
+  /// FULLY_CONNECTED requantization. false (default): as LiteRT's reference kernels, which
+  /// round once, (acc * M + 2^(30 - shift)) >> (31 - shift). true: as TensorFlow Lite Micro
+  /// (and CMSIS-NN), which round twice (SaturatingRoundingDoublingHighMul, then
+  /// RoundingDivideByPOT). The two differ by 1 LSB on a small share of outputs.
+  bool tflm_fc_rounding = false;
+};
+
 struct PrepareContext {
   model::ModelView model;
+  Options options;
   model::SubGraphView graph;
   model::OperatorView op;
   std::uint32_t op_index = 0;
@@ -90,6 +100,11 @@ struct PrepareContext {
     return graph.tensor(static_cast<std::uint32_t>(i));
   }
   model::TensorType type(std::int32_t i) const noexcept { return tensor(i).type(); }
+  /// True if input k exists and has type t (for ops' accepts()).
+  bool input_is(std::uint32_t k, model::TensorType t) const noexcept {
+    const std::int32_t i = input(k);
+    return i >= 0 && type(i) == t;
+  }
   /// Constant data of tensor i (weights, bias), or null if it is an activation.
   const std::uint8_t* constant(std::int32_t i) const noexcept {
     return i >= 0 ? tensor_data[i] : nullptr;

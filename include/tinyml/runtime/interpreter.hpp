@@ -88,6 +88,10 @@ class Interpreter {
     return status_;
   }
 
+  /// Load-time options (see runtime::Options); apply to the next init().
+  void set_options(const runtime::Options& o) noexcept { options_ = o; }
+  const runtime::Options& options() const noexcept { return options_; }
+
   /// Runs the model with this interpreter's arch kernels.
   Status invoke() noexcept { return invoke_with<Arch>(); }
 
@@ -429,13 +433,21 @@ class Interpreter {
     ctx.tensor_data = tensor_data_;
     ctx.alloc = &alloc_;
     ctx.diag = &diag_;
-    // Report every unsupported op at once, by index and name.
+    ctx.options = options_;
+    // Report every unsupported op at once, by index and name (and the tensor types where the
+    // build has the op but no kernel for those types, e.g. float32 without the float ops).
     bool unsupported = false;
     for (std::uint32_t i = 0; i < num_ops_; ++i) {
       const std::int32_t code = m.opcode(graph_.op(i).opcode_index()).builtin_code();
-      if (Ops::find(code) < 0) {
+      ctx.op = graph_.op(i);
+      ctx.op_index = i;
+      if (Ops::find(code, ctx) < 0) {
         diag_ << (unsupported ? ", " : "unsupported op(s): ") << "op " << i << " "
               << model::builtin_name(code);
+        if (Ops::find(code) >= 0 && ctx.input(0) >= 0) {
+          diag_ << " (" << model::type_name(ctx.type(ctx.input(0)))
+                << " input: no kernel for it in this build)";
+        }
         unsupported = true;
       }
     }
@@ -443,7 +455,9 @@ class Interpreter {
     for (std::uint32_t i = 0; i < num_ops_; ++i) {
       const model::OperatorView op = graph_.op(i);
       const std::int32_t code = m.opcode(op.opcode_index()).builtin_code();
-      const int kind = Ops::find(code);
+      ctx.op = op;
+      ctx.op_index = i;
+      const int kind = Ops::find(code, ctx);
       void* params = alloc_.allocate(Ops::kParamsSize[kind], Ops::kParamsAlign[kind]);
       if (params == nullptr || alloc_.used() + records_bytes > (arena_size & ~(kArenaAlignment - 1))) {
         return too_small_lower_bound(arena_size);
@@ -479,6 +493,7 @@ class Interpreter {
   void** op_scratch_ = nullptr;
   std::uint8_t* op_kind_ = nullptr;
   runtime::PersistentAllocator alloc_;
+  runtime::Options options_;
   std::size_t needed_ = 0;
   std::size_t persistent_ = 0;
   std::size_t activations_ = 0;
