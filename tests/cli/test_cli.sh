@@ -22,7 +22,7 @@ check "info prints total MACs" "grep -Eq '^total_macs: [0-9]+$' $tmp/info"
 
 "$bin" info "$src/tests/data/unsupported_ops_int8.tflite" >"$tmp/uinfo" 2>"$tmp/uerr"; rc=$?
 check "info on unsupported ops exits non-zero" "[ $rc -ne 0 ]"
-check "info lists every unsupported op" "grep -q TANH $tmp/uinfo && grep -q LOGISTIC $tmp/uinfo"
+check "info lists every unsupported op" "grep -q GELU $tmp/uinfo && grep -q LOG_SOFTMAX $tmp/uinfo"
 check "one-line reason on stderr" "[ \$(wc -l < $tmp/uerr) -eq 1 ]"
 
 for arch in native reference; do
@@ -52,17 +52,25 @@ check "bench prints median_us and arena_bytes" "grep -Eq '^median_us: [0-9.]+$' 
 "$bin" bench "$m" --iters 3 --arch reference --per-op >"$tmp/bench2"; rc=$?
 check "bench --arch reference --per-op" "[ $rc -eq 0 ] && [ \$(grep -c '^op ' $tmp/bench2) -eq 9 ]"
 
-# The shared models through the CLI, byte for byte (skipped where ../shared is absent).
+# The shared models through the CLI, byte for byte (skipped where ../shared is absent): with
+# --tflm-rounding against TFLite Micro's goldens, and in the default mode (LiteRT's rounding)
+# against LiteRT BUILTIN_REF's outputs on the same inputs (tests/data/litert_goldens).
 if [ -d "$shared/models/golden" ]; then
-  total=0; same=0
+  total=0; same=0; same_lite=0; tflm_apart=0
   for s in kws_dscnn_int8 vww_96_int8 resnet8_int8 ad01_int8 hello_world_int8 micro_speech_quantized; do
     for k in 1 2 3 4 5; do
       total=$((total+1))
-      "$bin" run "$shared/models/$s.tflite" --input "$shared/models/golden/$s/in_$k.bin" --output "$tmp/s.bin" &&
+      in=$shared/models/golden/$s/in_$k.bin
+      "$bin" run "$shared/models/$s.tflite" --input "$in" --output "$tmp/s.bin" --tflm-rounding &&
         cmp -s "$tmp/s.bin" "$shared/models/golden/$s/out_$k.bin" && same=$((same+1))
+      "$bin" run "$shared/models/$s.tflite" --input "$in" --output "$tmp/d.bin" &&
+        cmp -s "$tmp/d.bin" "$src/tests/data/litert_goldens/$s/out_$k.bin" && same_lite=$((same_lite+1))
+      cmp -s "$tmp/s.bin" "$tmp/d.bin" || tflm_apart=$((tflm_apart+1))
     done
   done
-  check "tinyml run: $same/$total shared golden runs byte-identical" "[ $same -eq $total ]"
+  check "tinyml run --tflm-rounding: $same/$total shared runs byte-identical to TFLM's goldens" "[ $same -eq $total ]"
+  check "tinyml run (default): $same_lite/$total shared runs byte-identical to LiteRT's outputs" "[ $same_lite -eq $total ]"
+  check "--tflm-rounding changes $tflm_apart/$total outputs (ad01_int8's)" "[ $tflm_apart -gt 0 ]"
 fi
 
 echo "$pass passed, $fail failed"

@@ -3,7 +3,8 @@
 // arch::Native specialization against its arch::Generic reference, byte for byte, over random
 // shapes: channel counts 1..67 (every 4/16-lane tile remainder), kernel sizes 1..5, strides 1..3,
 // dilations 1..2, any padding, depth multipliers 1..3, grouped convolutions, zero points at
-// -128/127, multipliers 0 / 2^30 / INT32_MAX, shifts -31..+7, partial activation ranges, batches.
+// -128/127, multipliers 0 / 2^30 / INT32_MAX, shifts -31..+7, partial activation ranges, batches;
+// fully connected in both requantization roundings (LiteRT's single, TFLM's double).
 // Also the requantization primitive itself against quant::multiply_by_quantized_multiplier on
 // random int32 inputs. Output buffers carry guard bytes; scratch is exactly scratch_bytes().
 // Prints one line per kernel and "N passed, M failed"; exits 0 only if nothing failed.
@@ -284,20 +285,25 @@ void test_fully_connected(Tally& t, int cases) {
     a.filter_offset = chance(10) ? -zero_point() : 0;
     a.output_offset = zero_point();
     act_range(&a.act_min, &a.act_max);
-    compare(
-        t, out_bytes,
-        [&](std::int8_t* out) {
-          k::FullyConnectedS8Args n = a;
-          n.output = out;
-          k::FullyConnectedS8<Native>::run(
-              n, k::FullyConnectedS8<Native>::scratch_bytes(a) ? g_scratch : nullptr);
-        },
-        [&](std::int8_t* out) {
-          k::FullyConnectedS8Args r = a;
-          r.output = out;
-          k::FullyConnectedS8<Generic>::run(r, nullptr);
-        },
-        "fully_connected");
+    // Both requantization roundings: LiteRT's single (default) and TFLM's double.
+    for (const auto mode : {tinyml::quant::Rounding::kSingle, tinyml::quant::Rounding::kDouble}) {
+      a.rounding = mode;
+      compare(
+          t, out_bytes,
+          [&](std::int8_t* out) {
+            k::FullyConnectedS8Args n = a;
+            n.output = out;
+            k::FullyConnectedS8<Native>::run(
+                n, k::FullyConnectedS8<Native>::scratch_bytes(a) ? g_scratch : nullptr);
+          },
+          [&](std::int8_t* out) {
+            k::FullyConnectedS8Args r = a;
+            r.output = out;
+            k::FullyConnectedS8<Generic>::run(r, nullptr);
+          },
+          mode == tinyml::quant::Rounding::kSingle ? "fully_connected (single rounding)"
+                                                   : "fully_connected (double rounding)");
+    }
   }
 }
 

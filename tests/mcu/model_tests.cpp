@@ -7,6 +7,8 @@
 // input op by op with invoke_op, each op's output compared byte for byte with tensors_<k>/t<i>.bin
 // right after the op ran (the planner reuses memory, so later ops may overwrite it). Prints one
 // line per model and a final "N passed, M failed"; exits 0 only if every model passed.
+// Models with TFLite Micro goldens (../shared) run in TFLM mode (runtime::Options::
+// tflm_fc_rounding); those with LiteRT goldens (the repository's) in the default mode.
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -157,6 +159,11 @@ bool run_model(const mcu::Options& opt, const mcu::ModelSpec& m) {
                 static_cast<unsigned>(sizeof g_model));
     return false;
   }
+  // The shared goldens are TFLite Micro's: FULLY_CONNECTED rounds as TFLM there. The repository's
+  // goldens are LiteRT's: the default rounding.
+  tinyml::runtime::Options options;
+  options.tflm_fc_rounding = !m.in_repo;
+  g_interp.set_options(options);
   const tinyml::Status s = g_interp.init(g_model, static_cast<std::size_t>(model_size), g_arena, sizeof g_arena);
   if (s != tinyml::Status::kOk) {
     std::printf("FAIL %s: init: %s: %s\n", m.stem, tinyml::to_string(s), g_interp.error_message());

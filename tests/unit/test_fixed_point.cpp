@@ -3,6 +3,7 @@
 // the rounding TFLite specifies, evaluated with 128-bit integers, plus hand-derived tie cases.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <random>
 
@@ -93,6 +94,72 @@ TEST_CASE("multiply_by_quantized_multiplier: identity scale, extremes, closeness
     const long double real = static_cast<long double>(x) * m / std::ldexp(1.0L, 31 - shift);
     REQUIRE(std::fabs(static_cast<long double>(got) - real) <= 1.0L);
   }
+}
+
+namespace {
+// LiteRT's FULLY_CONNECTED requantization, two independent ways: exact 128-bit integers
+// (floor((x*M + 2^(t-1)) / 2^t)) and long double (round half up of x*M / 2^t; x*M < 2^62 and the
+// scaled value keep at most 63 significant bits, so the 64-bit mantissa makes it exact). Both
+// saturate to int32, as LiteRT 2.3 does for multipliers above 1.
+std::int32_t saturate(i128 v) {
+  return v > q::kInt32Max ? q::kInt32Max : (v < q::kInt32Min ? q::kInt32Min : static_cast<std::int32_t>(v));
+}
+std::int32_t oracle_single_i128(std::int32_t x, std::int32_t m, int shift) {
+  const int t = 31 - shift;
+  const i128 n = static_cast<i128>(x) * m + (i128{1} << (t - 1));
+  const i128 d = i128{1} << t;
+  return saturate(n >= 0 ? n / d : -((-n + d - 1) / d));
+}
+std::int32_t oracle_single_ld(std::int32_t x, std::int32_t m, int shift) {
+  const long double v = std::ldexp(static_cast<long double>(x) * m, shift - 31);
+  return saturate(static_cast<i128>(std::floor(v + 0.5L)));
+}
+}  // namespace
+
+TEST_CASE("multiply_by_quantized_multiplier_single: one rounding, half up, saturating") {
+  static_assert(std::numeric_limits<long double>::digits >= 64, "the oracle needs x87 long double");
+  // Identity scale and ties: half goes toward +infinity (the double rounding goes away from 0).
+  for (std::int32_t x : {0, 1, -1, 127, -128, 65535, -65536, q::kInt32Max, q::kInt32Min}) {
+    CHECK(q::multiply_by_quantized_multiplier_single(x, 1 << 30, 1) == x);
+  }
+  CHECK(q::multiply_by_quantized_multiplier_single(1, 1 << 30, 0) == 1);    // 0.5 -> 1
+  CHECK(q::multiply_by_quantized_multiplier_single(-1, 1 << 30, 0) == 0);   // -0.5 -> 0
+  CHECK(q::multiply_by_quantized_multiplier_single(-3, 1 << 30, 0) == -1);  // -1.5 -> -1
+  // -6 / 4 = -1.5: once, half up -> -1; twice (exact -3, then half away from 0) -> -2.
+  CHECK(q::multiply_by_quantized_multiplier_single(-6, 1 << 30, -1) == -1);
+  CHECK(q::multiply_by_quantized_multiplier(-6, 1 << 30, -1) == -2);
+  // Extremes of the shift range: total right shifts 62 and 1.
+  CHECK(q::multiply_by_quantized_multiplier_single(q::kInt32Max, q::kInt32Max, -31) == 1);
+  CHECK(q::multiply_by_quantized_multiplier_single(q::kInt32Min, q::kInt32Max, -31) == -1);
+  CHECK(q::multiply_by_quantized_multiplier_single(3, 1 << 30, 30) == 3 << 29);
+  // Shift > 0 never wraps: results past int32 saturate.
+  CHECK(q::multiply_by_quantized_multiplier_single(1 << 20, 1 << 30, 30) == q::kInt32Max);
+  CHECK(q::multiply_by_quantized_multiplier_single(-(1 << 20), 1 << 30, 30) == q::kInt32Min);
+  CHECK(q::multiply_by_quantized_multiplier_single(q::kInt32Max, q::kInt32Max, 1) == q::kInt32Max);
+  CHECK(q::multiply_by_quantized_multiplier_single(q::kInt32Min, 1 << 30, 1) == q::kInt32Min);
+  CHECK(q::multiply_by_quantized_multiplier_single(q::kInt32Min, 1 << 30, 2) == q::kInt32Min);
+  CHECK(q::multiply_by_quantized_multiplier_as<q::Rounding::kSingle>(-6, 1 << 30, -1) == -1);
+  CHECK(q::multiply_by_quantized_multiplier_as<q::Rounding::kDouble>(-6, 1 << 30, -1) == -2);
+  std::mt19937 rng(13);
+  int differ = 0;
+  for (int i = 0; i < 400000; ++i) {
+    // Full-range x half the time, accumulator-sized x otherwise; every shift in [-31, 30].
+    const auto x = i % 2 == 0 ? static_cast<std::int32_t>(rng())
+                              : static_cast<std::int32_t>(rng() % 2000001) - 1000000;
+    const auto m = i % 97 == 0 ? q::kInt32Max
+                               : static_cast<std::int32_t>((1u << 30) + rng() % (1u << 30));
+    const int shift = static_cast<int>(rng() % 62) - 31;
+    const std::int32_t got = q::multiply_by_quantized_multiplier_single(x, m, shift);
+    REQUIRE(got == oracle_single_i128(x, m, shift));
+    REQUIRE(got == oracle_single_ld(x, m, shift));
+    if (shift <= 0) {
+      // Where nothing wraps or saturates the two roundings are at most 1 apart.
+      const std::int32_t dbl = q::multiply_by_quantized_multiplier(x, m, shift);
+      REQUIRE(std::abs(static_cast<long long>(got) - dbl) <= 1);
+      differ += got != dbl ? 1 : 0;
+    }
+  }
+  CHECK(differ > 0);
 }
 
 TEST_CASE("quantize_multiplier: significand range, ties, flush and saturation") {

@@ -187,8 +187,11 @@ TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
   }
 }
 
-TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, weight offsets)") {
+TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, weight offsets, both roundings)") {
+  // Both requantization roundings (LiteRT's single, TFLM's double) on every case; shifts up to 30
+  // now and then, where the single rounding saturates and the double one wraps.
   Rng r(303);
+  int modes_differ = 0;
   for (int it = 0; it < 800; ++it) {
     k::FullyConnectedS8Args a;
     a.batches = r.range(1, 4);
@@ -201,6 +204,9 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
     std::vector<std::int32_t> m;
     std::vector<std::int8_t> s;
     r.quant(static_cast<std::size_t>(a.per_channel ? a.out : 1), &m, &s);
+    if (it % 8 == 0) {
+      for (auto& x : s) x = static_cast<std::int8_t>(r.coin() ? r.range(-2, 0) : r.range(1, 30));
+    }
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
@@ -212,13 +218,23 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
     r.act(&a.act_min, &a.act_max);
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
     std::vector<std::int8_t> o1(n), o2(n);
-    a.output = o1.data();
-    const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
-    INFO("iter " << it << " depth " << a.depth << " out " << a.out);
-    REQUIRE(ref == nat);
+    std::vector<std::int8_t> by_mode[2];
+    for (const auto mode : {tinyml::quant::Rounding::kSingle, tinyml::quant::Rounding::kDouble}) {
+      a.rounding = mode;
+      a.output = o1.data();
+      const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
+      a.output = o2.data();
+      const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
+      INFO("iter " << it << " depth " << a.depth << " out " << a.out << " rounding "
+                   << (mode == tinyml::quant::Rounding::kSingle ? "single" : "double"));
+      REQUIRE(ref == nat);
+      by_mode[mode == tinyml::quant::Rounding::kSingle ? 0 : 1] = ref;
+    }
+    if (by_mode[0] != by_mode[1]) ++modes_differ;
   }
+  // The modes must actually differ somewhere, or the sweep does not tell them apart.
+  MESSAGE("FC cases where the two roundings give different bytes: " << modes_differ << "/800");
+  CHECK(modes_differ > 0);
 }
 
 TEST_CASE("pools native == reference") {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `tinyml`: inspect, run and benchmark .tflite models with the tinyml interpreter.
-//   tinyml info MODEL
+//   tinyml info MODEL [--tflm-rounding]
 //   tinyml run MODEL --input IN.bin [...] --output OUT.bin [...] [--arch reference|native]
-//                    [--dump-dir DIR]
-//   tinyml bench MODEL [--iters N] [--arch reference|native] [--per-op]
+//                    [--dump-dir DIR] [--tflm-rounding]
+//   tinyml bench MODEL [--iters N] [--arch reference|native] [--per-op] [--tflm-rounding]
+// --tflm-rounding: FULLY_CONNECTED requantizes as TFLite Micro (double rounding) instead of as
+// LiteRT's reference kernels (single rounding, the default); runtime::Options::tflm_fc_rounding.
 // Exit status 0 on success; otherwise 1 with a one-line reason on stderr.
 #include <algorithm>
 #include <chrono>
@@ -18,6 +20,9 @@
 namespace {
 
 using Interp = tinyml::Interpreter<tinyml::DefaultOps>;
+
+/// Load-time options from the command line (--tflm-rounding).
+tinyml::runtime::Options g_options;
 
 struct AlignedBuffer {
   unsigned char* data = nullptr;
@@ -90,6 +95,7 @@ struct Loaded {
 
 bool load(const std::string& path, Loaded* l, std::string* err) {
   if (!read_file(path, &l->model, err)) return false;
+  l->interp.set_options(g_options);
   std::size_t probe = std::max<std::size_t>(64u << 20, l->model.size * 4);
   {
     AlignedBuffer big(probe);
@@ -283,10 +289,12 @@ int cmd_bench(const std::string& path, int iters, bool reference, bool per_op) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: tinyml info MODEL\n"
+               "usage: tinyml info MODEL [--tflm-rounding]\n"
                "       tinyml run MODEL --input IN.bin [...] --output OUT.bin [...] "
-               "[--arch reference|native] [--dump-dir DIR]\n"
-               "       tinyml bench MODEL [--iters N] [--arch reference|native] [--per-op]\n");
+               "[--arch reference|native] [--dump-dir DIR] [--tflm-rounding]\n"
+               "       tinyml bench MODEL [--iters N] [--arch reference|native] [--per-op] "
+               "[--tflm-rounding]\n"
+               "--tflm-rounding: FULLY_CONNECTED rounds as TFLite Micro (twice), not as LiteRT\n");
   return 1;
 }
 
@@ -317,6 +325,7 @@ int main(int argc, char** argv) {
       iters = std::atoi(v.c_str());
       if (iters < 1) return fail("--iters must be >= 1");
     } else if (a == "--per-op") per_op = true;
+    else if (a == "--tflm-rounding") g_options.tflm_fc_rounding = true;
     else return fail("unknown or incomplete argument: " + a);
   }
   if (cmd == "info") return cmd_info(model);

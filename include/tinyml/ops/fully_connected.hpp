@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // FULLY_CONNECTED, int8 activations and weights (per-tensor or per-channel), optional int32 bias,
-// any number of batches, keep_num_dims.
+// any number of batches, keep_num_dims. Requantization rounds once, as LiteRT's reference kernel,
+// or twice, as TensorFlow Lite Micro, when runtime::Options::tflm_fc_rounding is set.
 #pragma once
 
 #include "tinyml/kernels/fully_connected_s8.hpp"
@@ -13,6 +14,11 @@ namespace ops {
 struct FullyConnected {
   static constexpr std::int32_t kBuiltin = 9;
   static constexpr const char* kName = "FULLY_CONNECTED";
+  /// int8 activations and int8 weights (float32 activations with int8 weights are HybridOps';
+  /// float32 ones FloatOps').
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8) && c.input_is(1, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::FullyConnectedS8Args args;
     std::int32_t input = 0, output = 0;
@@ -74,6 +80,7 @@ struct FullyConnected {
     a.multiplier = mult; a.shift = shift;
     a.input_offset = -qi.zero_point; a.filter_offset = -wzp; a.output_offset = qo.zero_point;
     a.act_min = r.min; a.act_max = r.max;
+    a.rounding = c.options.tflm_fc_rounding ? quant::Rounding::kDouble : quant::Rounding::kSingle;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
     p.input = in; p.output = out;
     return c.request_scratch(kernels::FullyConnectedS8<Arch>::scratch_bytes(a));

@@ -62,6 +62,35 @@ constexpr std::int32_t multiply_by_quantized_multiplier(std::int32_t x, std::int
       saturating_rounding_doubling_high_mul(wrapping_shl(x, left), multiplier), right);
 }
 
+/// x * multiplier * 2^shift rounded once, half toward +infinity: (x*M + 2^(30-shift)) >> (31-shift)
+/// in 64 bits, for multiplier >= 0 and shift in [-31, 30] (no left shift, so nothing wraps; the
+/// 64-bit sum stays below 2^63). This is how LiteRT's reference FULLY_CONNECTED requantizes.
+/// Only shift > 0 can leave int32; the result then saturates, which is what LiteRT 2.3 produces
+/// (probed with multipliers up to 2^27: tools/litert_vs_tflm.md).
+constexpr std::int32_t multiply_by_quantized_multiplier_single(std::int32_t x,
+                                                               std::int32_t multiplier,
+                                                               int shift) noexcept {
+  const int total = 31 - shift;
+  const std::int64_t r =
+      (static_cast<std::int64_t>(x) * multiplier + (std::int64_t{1} << (total - 1))) >> total;
+  return r > kInt32Max ? kInt32Max : (r < kInt32Min ? kInt32Min : static_cast<std::int32_t>(r));
+}
+
+/// Requantization rounding: kDouble is TFLite's gemmlowp pair (SaturatingRoundingDoublingHighMul,
+/// then RoundingDivideByPOT; TFLite Micro, CMSIS-NN, and LiteRT's conv/depthwise), kSingle is
+/// multiply_by_quantized_multiplier_single (LiteRT's reference FULLY_CONNECTED).
+enum class Rounding : std::uint8_t { kSingle, kDouble };
+
+template <Rounding R>
+constexpr std::int32_t multiply_by_quantized_multiplier_as(std::int32_t x, std::int32_t multiplier,
+                                                           int shift) noexcept {
+  if constexpr (R == Rounding::kSingle) {
+    return multiply_by_quantized_multiplier_single(x, multiplier, shift);
+  } else {
+    return multiply_by_quantized_multiplier(x, multiplier, shift);
+  }
+}
+
 /// TFLite's TfLiteRound: round half away from zero.
 inline double round_half_away(double x) noexcept { return std::round(x); }
 inline float round_half_away(float x) noexcept { return std::round(x); }
@@ -93,6 +122,29 @@ inline bool quantize_multiplier(double real, QuantizedMultiplier* out) noexcept 
     q_fixed = 0;
   }
   if (shift > 30) {
+    shift = 30;
+    q_fixed = (1LL << 31) - 1;
+  }
+  out->multiplier = static_cast<std::int32_t>(q_fixed);
+  out->shift = shift;
+  return true;
+}
+
+/// TFLite's QuantizeMultiplier for a multiplier of either sign (LEAKY_RELU's alpha may be
+/// negative): the significand keeps the sign, in (-2^31, -2^30] for negative input (-2^31 itself
+/// when the significand rounds to -1, which, unlike +1, is not renormalized). Returns false for
+/// non-finite input.
+inline bool quantize_multiplier_signed(double real, QuantizedMultiplier* out) noexcept {
+  if (!std::isfinite(real)) return false;
+  if (real >= 0.0) return quantize_multiplier(real, out);
+  int shift = 0;
+  const double q = std::frexp(real, &shift);
+  auto q_fixed = static_cast<std::int64_t>(round_half_away(q * static_cast<double>(1LL << 31)));
+  if (shift < -31) {
+    shift = 0;
+    q_fixed = 0;
+  }
+  if (shift > 30) {  // as the reference: saturates to the largest *positive* multiplier
     shift = 30;
     q_fixed = (1LL << 31) - 1;
   }

@@ -6,7 +6,8 @@
 // once. Grouped convolutions and asymmetric FC weights use the reference path.
 //
 // Contract: as kernels::ConvS8 / FullyConnectedS8; scratch_bytes() bytes of scratch, any alignment.
-// Numerics: bit-exact with the reference (same integer sums, requantize8 == the scalar rounding).
+// Numerics: bit-exact with the reference (same integer sums; Requant8<R> == the scalar rounding:
+//   double for convolutions, FullyConnectedS8Args::rounding for fully connected).
 #pragma once
 #if defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
 
@@ -45,13 +46,14 @@ struct RowParams {
 };
 
 /// `Src` computes the 8-lane partial dot product of weight row `w` (the `exact` flag says whether
-/// it may over-read the weights up to a multiple of 16).
-template <class Src>
+/// it may over-read the weights up to a multiple of 16). R: the requantization rounding
+/// (convolutions: kDouble; fully connected: FullyConnectedS8Args::rounding).
+template <quant::Rounding R = quant::Rounding::kDouble, class Src>
 inline void dot_rows(const RowParams& r, const Src& src, std::int8_t* out) noexcept {
   const __m256i offset = _mm256_set1_epi32(r.output_offset);
   const __m256i lo = _mm256_set1_epi32(r.act_min), hi = _mm256_set1_epi32(r.act_max);
   __m256i mult = _mm256_set1_epi32(r.multiplier[0]);
-  Shifts8 sh = broadcast_shift(r.shift[0]);
+  Requant8<R> rq(_mm256_set1_epi32(r.shift[0]));
   const std::int32_t k = r.k;
   for (std::int32_t ob = 0; ob < r.n_out; ob += 8) {
     const std::int32_t n = r.n_out - ob < 8 ? r.n_out - ob : 8;
@@ -73,9 +75,9 @@ inline void dot_rows(const RowParams& r, const Src& src, std::int8_t* out) noexc
       if (r.bias != nullptr) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.bias + ob)));
       if (r.per_channel) {
         mult = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.multiplier + ob));
-        sh = load_shifts8(r.shift + ob);
+        rq = Requant8<R>(load_shift_lanes(r.shift + ob));
       }
-      store8_s8(out + ob, requantize8(acc, mult, sh.left, sh.right), offset, lo, hi);
+      store8_s8(out + ob, rq(acc, mult), offset, lo, hi);
     } else {
       alignas(32) std::int32_t b[8] = {}, m[8] = {};
       alignas(8) std::int8_t s[8] = {};
@@ -85,9 +87,8 @@ inline void dot_rows(const RowParams& r, const Src& src, std::int8_t* out) noexc
         s[j] = r.shift[r.per_channel ? ob + j : 0];
       }
       acc = _mm256_add_epi32(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(b)));
-      const Shifts8 ps = load_shifts8(s);
-      store_n_s8(out + ob, requantize8(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(m)), ps.left, ps.right),
-                 offset, lo, hi, n);
+      const Requant8<R> ps(load_shift_lanes(s));
+      store_n_s8(out + ob, ps(acc, _mm256_load_si256(reinterpret_cast<const __m256i*>(m))), offset, lo, hi, n);
     }
   }
 }
@@ -196,6 +197,7 @@ inline __m256i dot_1x4_direct(const std::int8_t* x, __m256i off16, const std::in
 
 /// Requantizes a 2x4 (or 1x4 in the low half) tile for channels [oc, oc + 4) and stores the
 /// low half at out0 and the high half at out1 (null: not stored).
+template <quant::Rounding R = quant::Rounding::kDouble>
 inline void store_tile_2x4(const RowParams& r, std::int32_t oc, __m256i acc, std::int8_t* out0,
                            std::int8_t* out1) noexcept {
   const std::int32_t c = r.per_channel ? oc : 0;
@@ -212,10 +214,7 @@ inline void store_tile_2x4(const RowParams& r, std::int32_t oc, __m256i acc, std
                          : _mm_setzero_si128();
   acc = _mm256_add_epi32(acc, _mm256_broadcastsi128_si256(b4));
   const __m256i sv = _mm256_cvtepi8_epi32(_mm_set1_epi32(s4));
-  const __m256i zero = _mm256_setzero_si256();
-  const __m256i left = _mm256_max_epi32(sv, zero);
-  const __m256i right = _mm256_max_epi32(_mm256_sub_epi32(zero, sv), zero);
-  __m256i v = requantize8(acc, _mm256_broadcastsi128_si256(m4), left, right);
+  __m256i v = Requant8<R>(sv)(acc, _mm256_broadcastsi128_si256(m4));
   v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, _mm256_set1_epi32(r.output_offset)),
                                         _mm256_set1_epi32(r.act_min)),
                        _mm256_set1_epi32(r.act_max));
@@ -250,7 +249,7 @@ inline void store_tile_2x4_at(const RowParams& r, const std::int32_t* ch, __m256
 }
 
 /// The rows [from, n_out) of dot_rows for one pixel.
-template <class Src>
+template <quant::Rounding R = quant::Rounding::kDouble, class Src>
 inline void dot_rows_from(const RowParams& r, std::int32_t from, const Src& src, std::int8_t* out) noexcept {
   if (from >= r.n_out) return;
   RowParams t = r;
@@ -261,7 +260,7 @@ inline void dot_rows_from(const RowParams& r, std::int32_t from, const Src& src,
     t.shift = r.shift + from;
   }
   t.n_out = r.n_out - from;
-  dot_rows(t, src, out + from);
+  dot_rows<R>(t, src, out + from);
 }
 
 }  // namespace avx2
@@ -355,6 +354,16 @@ struct FullyConnectedS8<arch::Avx2> {
       FullyConnectedS8<arch::Generic>::run(a, scratch);
       return;
     }
+    if (a.rounding == quant::Rounding::kSingle) {
+      run_as<quant::Rounding::kSingle>(a);
+    } else {
+      run_as<quant::Rounding::kDouble>(a);
+    }
+  }
+
+ private:
+  template <quant::Rounding R>
+  static void run_as(const FullyConnectedS8Args& a) noexcept {
     const avx2::RowParams rp{a.filter, a.bias, a.multiplier, a.shift, a.per_channel, a.out,
                              a.depth, a.output_offset, a.act_min, a.act_max};
     const __m256i off = _mm256_set1_epi16(static_cast<std::int16_t>(a.input_offset));
@@ -364,9 +373,9 @@ struct FullyConnectedS8<arch::Avx2> {
       const std::int8_t* x = a.input + b * a.depth;
       std::int8_t* out = a.output + b * a.out;
       for (std::int32_t o = 0; o < tiled; o += 4) {
-        avx2::store_tile_2x4(rp, o, avx2::dot_1x4_direct(x, off, a.filter + o * a.depth, a.depth), out, nullptr);
+        avx2::store_tile_2x4<R>(rp, o, avx2::dot_1x4_direct(x, off, a.filter + o * a.depth, a.depth), out, nullptr);
       }
-      avx2::dot_rows_from(rp, tiled, avx2::DirectSrc{x, off, a.depth}, out);
+      avx2::dot_rows_from<R>(rp, tiled, avx2::DirectSrc{x, off, a.depth}, out);
     }
   }
 };

@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "tinyml/config.hpp"
+#include "tinyml/quant/fixed_point.hpp"
 
 namespace tinyml {
 inline namespace TINYML_ABI {
@@ -53,6 +54,69 @@ inline Shifts8 load_shifts8(const std::int8_t* s) noexcept {
 }
 inline Shifts8 broadcast_shift(int shift) noexcept {
   return {_mm256_set1_epi32(shift > 0 ? shift : 0), _mm256_set1_epi32(shift > 0 ? 0 : -shift)};
+}
+
+/// quant::multiply_by_quantized_multiplier_single on 8 lanes (FULLY_CONNECTED's single rounding),
+/// with the per-lane constants of the lanes' shifts prepared once. With t = 31 - shift in
+/// [1, 62] and v = x*M + 2^(t-1) (|v| < 2^63), AVX2 has no 64-bit arithmetic shift, so it uses
+///   u = v + 2^63 (as unsigned, exact), u >> t (logical) = floor(v / 2^t) + 2^(63-t),
+/// then w = floor(v / 2^t) + 2^31: the result fits int32 iff w's high word is 0 (else it
+/// saturates by the sign of that word), and is then w's low word with bit 31 flipped.
+struct Single8 {
+  __m256i t_even, t_odd;      // t of lanes 0,2,4,6 / 1,3,5,7, as 64-bit shift counts
+  __m256i add_even, add_odd;  // 2^(t-1) + 2^63
+  __m256i sub_even, sub_odd;  // 2^(63-t) - 2^31
+
+  /// `shift`: the eight lanes' shifts as int32.
+  explicit Single8(__m256i shift) noexcept {
+    const __m256i t = _mm256_sub_epi32(_mm256_set1_epi32(31), shift);
+    t_even = _mm256_and_si256(t, _mm256_set1_epi64x(0xFFFFFFFF));
+    t_odd = _mm256_srli_epi64(t, 32);
+    const __m256i one = _mm256_set1_epi64x(1), sign = _mm256_set1_epi64x(INT64_MIN);
+    const __m256i k63 = _mm256_set1_epi64x(63), k31 = _mm256_set1_epi64x(std::int64_t{1} << 31);
+    add_even = _mm256_or_si256(_mm256_sllv_epi64(one, _mm256_sub_epi64(t_even, one)), sign);
+    add_odd = _mm256_or_si256(_mm256_sllv_epi64(one, _mm256_sub_epi64(t_odd, one)), sign);
+    sub_even = _mm256_sub_epi64(_mm256_sllv_epi64(one, _mm256_sub_epi64(k63, t_even)), k31);
+    sub_odd = _mm256_sub_epi64(_mm256_sllv_epi64(one, _mm256_sub_epi64(k63, t_odd)), k31);
+  }
+  /// x * mult per lane, rounded once (mult >= 0).
+  __m256i operator()(__m256i x, __m256i mult) const noexcept {
+    const __m256i pe = _mm256_mul_epi32(x, mult);
+    const __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(mult, 32));
+    const __m256i we =
+        _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_add_epi64(pe, add_even), t_even), sub_even);
+    const __m256i wo =
+        _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_add_epi64(po, add_odd), t_odd), sub_odd);
+    const __m256i lo = _mm256_blend_epi32(we, _mm256_slli_epi64(wo, 32), 0xAA);
+    const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(we, 32), wo, 0xAA);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i r = _mm256_xor_si256(lo, _mm256_set1_epi32(INT32_MIN));
+    r = _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MAX), _mm256_cmpgt_epi32(hi, zero));
+    return _mm256_blendv_epi8(r, _mm256_set1_epi32(INT32_MIN), _mm256_cmpgt_epi32(zero, hi));
+  }
+};
+
+/// multiply_by_quantized_multiplier_as<R> on 8 lanes, constants prepared from the lanes' shifts.
+template <quant::Rounding R>
+struct Requant8;
+template <>
+struct Requant8<quant::Rounding::kDouble> {
+  Shifts8 sh;
+  explicit Requant8(__m256i shift) noexcept {
+    const __m256i zero = _mm256_setzero_si256();
+    sh = {_mm256_max_epi32(shift, zero), _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero)};
+  }
+  __m256i operator()(__m256i x, __m256i mult) const noexcept {
+    return requantize8(x, mult, sh.left, sh.right);
+  }
+};
+template <>
+struct Requant8<quant::Rounding::kSingle> : Single8 {
+  explicit Requant8(__m256i shift) noexcept : Single8(shift) {}
+};
+/// Eight consecutive int8 shifts as int32 lanes.
+inline __m256i load_shift_lanes(const std::int8_t* s) noexcept {
+  return _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(s)));
 }
 
 /// Adds the output offset, clamps to [lo, hi] and narrows 8 int32 lanes to 8 int8 stored at out.

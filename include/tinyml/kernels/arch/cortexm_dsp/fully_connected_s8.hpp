@@ -9,8 +9,9 @@
 //
 // Contract: as kernels::FullyConnectedS8; scratch_bytes() = 2 * (depth & ~3) bytes when
 //   4 <= depth <= 256 (4-byte aligned), else none.
-// Numerics: bit-exact with the reference (same int32 sums; requantize_rs / dsp::requantize_out
-//   equal multiply_by_quantized_multiplier, TFLite's MultiplyByQuantizedMultiplier).
+// Numerics: bit-exact with the reference (same int32 sums) in both roundings, chosen once per
+//   run(): kDouble via requantize_rs / dsp::requantize_out (= multiply_by_quantized_multiplier),
+//   kSingle via requantize_single (= multiply_by_quantized_multiplier_single).
 #pragma once
 #if defined(__ARM_FEATURE_DSP) && !defined(TINYML_FORCE_GENERIC)
 
@@ -24,6 +25,72 @@ namespace tinyml {
 inline namespace TINYML_ABI {
 namespace kernels {
 namespace dsp {
+
+/// quant::multiply_by_quantized_multiplier_single(x, multiplier, shift) for shift <= -1, i.e. a
+/// total right shift t = 31 - shift >= 32: the rounding constant 2^(t-1) seeds one SMLAL
+/// (round_lo:round_hi) and the result is its high word >> (t - 32) (x*M + 2^(t-1) < 2^62, so the
+/// result is well inside int32 and never saturates).
+inline std::int32_t requantize_single_rs(std::int32_t x, std::int32_t multiplier,
+                                         std::uint32_t round_lo, std::int32_t round_hi,
+                                         std::int32_t hi_shift) noexcept {
+  std::uint32_t lo = round_lo;
+  std::int32_t hi = round_hi;
+  __asm__("smlal %[lo], %[hi], %[x], %[m]"
+          : [lo] "+r"(lo), [hi] "+r"(hi)
+          : [x] "r"(x), [m] "r"(multiplier));
+  return hi >> hi_shift;
+}
+/// quant::multiply_by_quantized_multiplier_single for multiplier >= 0 and any shift.
+inline std::int32_t requantize_single(std::int32_t x, std::int32_t multiplier, int shift) noexcept {
+  if (shift >= 0) return quant::multiply_by_quantized_multiplier_single(x, multiplier, shift);
+  const int t = 31 - shift;
+  return requantize_single_rs(x, multiplier, t == 32 ? 0x80000000u : 0u,
+                              t == 32 ? 0 : std::int32_t{1} << (t - 33), t - 32);
+}
+
+/// Per-tensor requantization constants of rounding R prepared once per call (c0..c2), or false
+/// when the shift needs the general path (double: shift > -2; single: shift >= 0).
+struct FastQ {
+  std::int32_t multiplier = 0, c0 = 0, c1 = 0, c2 = 0;
+};
+template <quant::Rounding R>
+inline bool fast_q(std::int32_t multiplier, int shift, FastQ* q) noexcept {
+  if constexpr (R == quant::Rounding::kDouble) {
+    RightShiftQ rs{};
+    if (!right_shift_q(multiplier, shift, &rs)) return false;
+    *q = {rs.multiplier, rs.round_hi, rs.shift_m1, 0};
+  } else {
+    if (shift >= 0) return false;
+    const int t = 31 - shift;
+    *q = {multiplier, t == 32 ? INT32_MIN : 0, t == 32 ? 0 : std::int32_t{1} << (t - 33), t - 32};
+  }
+  return true;
+}
+template <quant::Rounding R>
+inline std::int32_t fast_rq(std::int32_t x, std::int32_t multiplier, std::int32_t c0,
+                            std::int32_t c1, std::int32_t c2) noexcept {
+  if constexpr (R == quant::Rounding::kDouble) {
+    (void)c2;
+    return requantize_rs(x, multiplier, c0, c1);
+  } else {
+    return requantize_single_rs(x, multiplier, static_cast<std::uint32_t>(c0), c1, c2);
+  }
+}
+/// op.out() (requantize, output zero point, clamp) with rounding R.
+template <quant::Rounding R>
+inline std::int8_t out_rq(const OutParams& op, std::int32_t acc, std::int32_t o) noexcept {
+  if constexpr (R == quant::Rounding::kDouble) {
+    return op.out(acc, o);
+  } else {
+    const std::int32_t c = op.per_channel ? o : 0;
+    // Wrapping: a saturated requantization plus the zero point wraps in LiteRT too.
+    std::int32_t v = quant::wrapping_add(requantize_single(acc, op.multiplier[c], op.shift[c]),
+                                         op.output_offset);
+    v = v < op.act_min ? op.act_min : v;
+    v = v > op.act_max ? op.act_max : v;
+    return static_cast<std::int8_t>(v);
+  }
+}
 
 /// a0..a2 += rows r, r + depth, r + 2 * depth against x + offset over [x, x_end) (a non-empty
 /// multiple of 4 bytes). Per four inputs: one input word unpacked once, then per row one weight
@@ -114,18 +181,19 @@ inline void dot_3rows_x8(const std::int8_t* r, std::int32_t depth, const std::in
 }
 
 /// out[o] for o in [0, n_out): weight rows [n_out, depth] against int8 x plus the input offset.
+template <quant::Rounding R>
 inline void dot_rows(const std::int8_t* weights, std::int32_t n_out, std::int32_t depth,
                      const std::int8_t* x, std::int32_t input_offset, const OutParams& op,
                      std::int8_t* out) noexcept {
   const std::int32_t off2 = dup16(input_offset);
   const std::int32_t d4 = depth & ~3;
   const std::int32_t d8 = depth & ~7;
-  RightShiftQ q{};
-  const bool per_tensor_rs = !op.per_channel && right_shift_q(op.multiplier[0], op.shift[0], &q);
+  FastQ q{};
+  const bool per_tensor_rs = !op.per_channel && fast_q<R>(op.multiplier[0], op.shift[0], &q);
   // Locals: the int8 output stores may alias anything reachable through op, so GCC would reload
   // every field after each store.
   const std::int32_t* const bias = op.bias;
-  const std::int32_t q_mult = q.multiplier, q_round = q.round_hi, q_shift = q.shift_m1;
+  const std::int32_t q_mult = q.multiplier, q0 = q.c0, q1 = q.c1, q2 = q.c2;
   const OutClamp cl{op.output_offset, op.act_min, op.act_max};
   std::int32_t o = 0;
   for (; o + 3 <= n_out; o += 3) {
@@ -148,13 +216,13 @@ inline void dot_rows(const std::int8_t* weights, std::int32_t n_out, std::int32_
     }
     std::int8_t v0, v1, v2;
     if (per_tensor_rs) {
-      v0 = cl.one(requantize_rs(a0, q_mult, q_round, q_shift));
-      v1 = cl.one(requantize_rs(a1, q_mult, q_round, q_shift));
-      v2 = cl.one(requantize_rs(a2, q_mult, q_round, q_shift));
+      v0 = cl.one(fast_rq<R>(a0, q_mult, q0, q1, q2));
+      v1 = cl.one(fast_rq<R>(a1, q_mult, q0, q1, q2));
+      v2 = cl.one(fast_rq<R>(a2, q_mult, q0, q1, q2));
     } else {
-      v0 = op.out(a0, o);
-      v1 = op.out(a1, o + 1);
-      v2 = op.out(a2, o + 2);
+      v0 = out_rq<R>(op, a0, o);
+      v1 = out_rq<R>(op, a1, o + 1);
+      v2 = out_rq<R>(op, a2, o + 2);
     }
     out[o] = v0;
     out[o + 1] = v1;
@@ -170,7 +238,7 @@ inline void dot_rows(const std::int8_t* weights, std::int32_t n_out, std::int32_
       a0 = smlad(sxtb16_ror8(w), sxtab16_ror8(off2, xv), a0);
     }
     for (; d < depth; ++d) a0 += w0[d] * (x[d] + input_offset);
-    out[o] = op.out(a0, o);
+    out[o] = out_rq<R>(op, a0, o);
   }
 }
 
@@ -219,6 +287,7 @@ inline void dot_4rows_pre(const std::int8_t* r, std::int32_t depth, const std::i
 
 /// dot_rows with the input unpacked once into xs (depth rounded down to 4 values, 2 bytes each):
 /// four rows per pass.
+template <quant::Rounding R>
 inline void dot_rows_pre(const std::int8_t* weights, std::int32_t n_out, std::int32_t depth,
                          const std::int8_t* x, std::int32_t input_offset, const OutParams& op,
                          std::int32_t* xs, std::int8_t* out) noexcept {
@@ -230,11 +299,11 @@ inline void dot_rows_pre(const std::int8_t* weights, std::int32_t n_out, std::in
     xs[(d >> 1) + 1] = sxtab16_ror8(off2, v);
   }
   const std::int32_t* const xs_end = xs + (d4 >> 1);
-  RightShiftQ q{};
-  const bool per_tensor_rs = !op.per_channel && right_shift_q(op.multiplier[0], op.shift[0], &q);
+  FastQ q{};
+  const bool per_tensor_rs = !op.per_channel && fast_q<R>(op.multiplier[0], op.shift[0], &q);
   // Locals: the int8 output stores may alias anything reachable through op.
   const std::int32_t* const bias = op.bias;
-  const std::int32_t q_mult = q.multiplier, q_round = q.round_hi, q_shift = q.shift_m1;
+  const std::int32_t q_mult = q.multiplier, q0 = q.c0, q1 = q.c1, q2 = q.c2;
   const OutClamp cl{op.output_offset, op.act_min, op.act_max};
   std::int32_t o = 0;
   for (; o + 4 <= n_out; o += 4) {
@@ -256,15 +325,15 @@ inline void dot_rows_pre(const std::int8_t* weights, std::int32_t n_out, std::in
     }
     std::int8_t v0, v1, v2, v3;
     if (per_tensor_rs) {
-      v0 = cl.one(requantize_rs(a0, q_mult, q_round, q_shift));
-      v1 = cl.one(requantize_rs(a1, q_mult, q_round, q_shift));
-      v2 = cl.one(requantize_rs(a2, q_mult, q_round, q_shift));
-      v3 = cl.one(requantize_rs(a3, q_mult, q_round, q_shift));
+      v0 = cl.one(fast_rq<R>(a0, q_mult, q0, q1, q2));
+      v1 = cl.one(fast_rq<R>(a1, q_mult, q0, q1, q2));
+      v2 = cl.one(fast_rq<R>(a2, q_mult, q0, q1, q2));
+      v3 = cl.one(fast_rq<R>(a3, q_mult, q0, q1, q2));
     } else {
-      v0 = op.out(a0, o);
-      v1 = op.out(a1, o + 1);
-      v2 = op.out(a2, o + 2);
-      v3 = op.out(a3, o + 3);
+      v0 = out_rq<R>(op, a0, o);
+      v1 = out_rq<R>(op, a1, o + 1);
+      v2 = out_rq<R>(op, a2, o + 2);
+      v3 = out_rq<R>(op, a3, o + 3);
     }
     out[o] = v0;
     out[o + 1] = v1;
@@ -288,7 +357,7 @@ inline void dot_rows_pre(const std::int8_t* weights, std::int32_t n_out, std::in
       for (std::int32_t d = d4; d < depth; ++d) s += wj[d] * (x[d] + input_offset);
       if (bias != nullptr) s = quant::wrapping_add(s, bias[o + j]);
       const std::int8_t v =
-          per_tensor_rs ? cl.one(requantize_rs(s, q_mult, q_round, q_shift)) : op.out(s, o + j);
+          per_tensor_rs ? cl.one(fast_rq<R>(s, q_mult, q0, q1, q2)) : out_rq<R>(op, s, o + j);
       out[o + j] = v;
     }
   }
@@ -310,17 +379,27 @@ struct FullyConnectedS8<arch::CortexMDsp> {
       FullyConnectedS8<arch::Generic>::run(a, scratch);
       return;
     }
+    if (a.rounding == quant::Rounding::kSingle) {
+      run_as<quant::Rounding::kSingle>(a, scratch);
+    } else {
+      run_as<quant::Rounding::kDouble>(a, scratch);
+    }
+  }
+
+ private:
+  template <quant::Rounding R>
+  static void run_as(const FullyConnectedS8Args& a, void* scratch) noexcept {
     const dsp::OutParams op{a.bias,          a.multiplier, a.shift,  a.per_channel,
                             a.output_offset, a.act_min,    a.act_max};
     if (unpacks(a) && scratch != nullptr) {
       for (std::int32_t b = 0; b < a.batches; ++b) {
-        dsp::dot_rows_pre(a.filter, a.out, a.depth, a.input + b * a.depth, a.input_offset, op,
+        dsp::dot_rows_pre<R>(a.filter, a.out, a.depth, a.input + b * a.depth, a.input_offset, op,
                           static_cast<std::int32_t*>(scratch), a.output + b * a.out);
       }
       return;
     }
     for (std::int32_t b = 0; b < a.batches; ++b) {
-      dsp::dot_rows(a.filter, a.out, a.depth, a.input + b * a.depth, a.input_offset, op,
+      dsp::dot_rows<R>(a.filter, a.out, a.depth, a.input + b * a.depth, a.input_offset, op,
                     a.output + b * a.out);
     }
   }

@@ -8,8 +8,10 @@
 // Asymmetric weights (filter_offset != 0) use the parent (DSP) path.
 //
 // Contract: as kernels::FullyConnectedS8; no scratch.
-// Numerics: bit-exact with the reference (same int32 sums modulo 2^32; mve::requantize /
-//   requantize_n equal multiply_by_quantized_multiplier).
+// Numerics: bit-exact with the reference (same int32 sums modulo 2^32) in both roundings, chosen
+//   once per run(): kDouble via mve::requantize / requantize_n (= multiply_by_quantized_multiplier),
+//   kSingle via requantize_single / requantize_single_n (= multiply_by_quantized_multiplier_single)
+//   when every shift is negative, else lane by lane with the scalar function.
 #pragma once
 #if defined(__ARM_FEATURE_MVE) && !defined(TINYML_FORCE_GENERIC)
 
@@ -25,6 +27,31 @@ namespace tinyml {
 inline namespace TINYML_ABI {
 namespace kernels {
 namespace mve {
+
+// Single rounding for shift <= -1 (total right shift t = 31 - shift >= 32), with x*M = H*2^32 + L
+// (H = VMULH, the floored high word; 0 <= L < 2^32):
+//   t = 32:          floor((x*M + 2^31) / 2^32) is VRMULH exactly;
+//   t = 32 + r > 32: floor((H*2^32 + L + 2^(t-1)) / 2^t) = floor((H + 2^(r-1)) / 2^r), since
+//                    L / 2^32 < 1 cannot carry past an integer step of H + 2^(r-1); that is
+//                    VRSHL of H by -r = shift + 1 (round half up, computed without overflow).
+// Both stay far inside int32 (|x*M| < 2^62), so nothing saturates.
+
+/// multiply_by_quantized_multiplier_single per lane, per-lane multipliers (>= 0) and shifts <= -1.
+inline int32x4_t requantize_single(int32x4_t x, int32x4_t multiplier, int32x4_t shift) noexcept {
+  const int32x4_t shift_p1 = vaddq_n_s32(shift, 1);  // -r, <= 0
+  const int32x4_t wide = vrshlq_s32(vmulhq_s32(x, multiplier), shift_p1);
+  const int32x4_t narrow = vrmulhq_s32(x, multiplier);
+  // All ones in lanes with r >= 1. (A bitwise select: GCC 12.2 ICEs on VPSEL here.)
+  const int32x4_t is_wide = vshrq_n_s32(shift_p1, 31);
+  return veorq_s32(narrow, vandq_s32(veorq_s32(wide, narrow), is_wide));
+}
+/// The same with one multiplier (>= 0) and shift (<= -1) for all lanes.
+inline int32x4_t requantize_single_n(int32x4_t x, std::int32_t multiplier,
+                                     std::int32_t shift) noexcept {
+  const int32x4_t m = vdupq_n_s32(multiplier);
+  if (shift == -1) return vrmulhq_s32(x, m);
+  return vrshlq_n_s32(vmulhq_s32(x, m), shift + 1);
+}
 
 /// Two weight rows r0, r1 against x over `depth` values (d16 = depth rounded down to 16, tp the
 /// tail predicate): s = sum(w * x), t = sum(w), accumulated.
@@ -70,6 +97,22 @@ struct FullyConnectedS8<arch::Helium> {
       Parent::run(a, scratch);
       return;
     }
+    if (a.rounding == quant::Rounding::kSingle) {
+      run_as<quant::Rounding::kSingle>(a);
+    } else {
+      run_as<quant::Rounding::kDouble>(a);
+    }
+  }
+
+ private:
+  template <quant::Rounding R>
+  static void run_as(const FullyConnectedS8Args& a) noexcept {
+    // Single rounding is vectorized for negative shifts (multipliers below 1/2, the usual case);
+    // any other shift sends every group through the scalar function.
+    bool vector_rq = true;
+    if constexpr (R == quant::Rounding::kSingle) {
+      for (std::int32_t c = 0; c < (a.per_channel ? a.out : 1); ++c) vector_rq &= a.shift[c] < 0;
+    }
     const mve::OutStage stage{a.output_offset, a.act_min, a.act_max};
     const std::int32_t depth = a.depth;
     const std::int32_t d16 = depth & ~15;
@@ -95,10 +138,26 @@ struct FullyConnectedS8<arch::Helium> {
         const mve_pred16_t op = vctp32q(static_cast<std::uint32_t>(n));
         s = vmlaq_n_s32(s, t, a.input_offset);
         if (a.bias != nullptr) s = vaddq_s32(s, vldrwq_z_s32(a.bias + o, op));
-        if (a.per_channel) {
-          s = mve::requantize(s, vldrwq_z_s32(a.multiplier + o, op), vldrbq_z_s32(a.shift + o, op));
+        if constexpr (R == quant::Rounding::kDouble) {
+          if (a.per_channel) {
+            s = mve::requantize(s, vldrwq_z_s32(a.multiplier + o, op), vldrbq_z_s32(a.shift + o, op));
+          } else {
+            s = mve::requantize_n(s, a.multiplier[0], a.shift[0]);
+          }
+        } else if (!vector_rq) {
+          alignas(16) std::int32_t v[4];
+          vstrwq_s32(v, s);
+          for (std::int32_t j = 0; j < n; ++j) {
+            const std::int32_t c = a.per_channel ? o + j : 0;
+            v[j] = quant::multiply_by_quantized_multiplier_single(v[j], a.multiplier[c], a.shift[c]);
+          }
+          s = vldrwq_s32(v);
+        } else if (a.per_channel) {
+          // Inactive lanes load shift 0 and multiplier 0: a harmless 0, not stored.
+          s = mve::requantize_single(s, vldrwq_z_s32(a.multiplier + o, op),
+                                     vldrbq_z_s32(a.shift + o, op));
         } else {
-          s = mve::requantize_n(s, a.multiplier[0], a.shift[0]);
+          s = mve::requantize_single_n(s, a.multiplier[0], a.shift[0]);
         }
         vstrbq_p_s32(out + o, stage.apply(s), op);
       }
