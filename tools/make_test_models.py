@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Builds small .tflite models the C++ tests need beyond the demo model.
 
-  unsupported_ops_int8.tflite: an int8 model whose ops include TANH and LOGISTIC, which the spine
-  does not implement yet (tests that `tinyml info` lists every unsupported op and exits non-zero).
+  unsupported_ops_int8.tflite: an int8 model whose ops include GELU and LOG_SOFTMAX, which tinyml
+  does not implement (tests that `tinyml info` lists every unsupported op and exits non-zero).
 
 Usage: python tools/make_test_models.py [--out tests/data] [--seed 1]
 Requires tools/requirements.txt.
@@ -18,8 +18,8 @@ def unsupported_ops_model(seed):
     tf.keras.utils.set_random_seed(seed)
     inp = tf.keras.Input(shape=(8,), batch_size=1)
     x = tf.keras.layers.Dense(8)(inp)
-    a = tf.keras.layers.Activation("tanh")(x)
-    b = tf.keras.layers.Activation("sigmoid")(x)
+    a = tf.keras.layers.Activation("gelu")(x)
+    b = tf.keras.layers.Lambda(tf.nn.log_softmax)(x)
     out = tf.keras.layers.Add()([a, b])
     model = tf.keras.Model(inp, out)
     rng = np.random.default_rng(seed)

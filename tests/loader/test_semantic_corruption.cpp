@@ -369,10 +369,10 @@ std::vector<Case> cases() {
   });
 
   // ---- operators and dataflow ----
-  add("unsupported op: ADD's code changed to TANH (28)", {kOp}, [](fbs::ModelT& m) {
+  add("unsupported op: ADD's code changed to LSH_PROJECTION (15)", {kOp}, [](fbs::ModelT& m) {
     auto& code = *m.operator_codes[op(m, kOpAdd).opcode_index];
-    code.builtin_code = fbs::BuiltinOperator_TANH;
-    code.deprecated_builtin_code = 28;
+    code.builtin_code = fbs::BuiltinOperator_LSH_PROJECTION;
+    code.deprecated_builtin_code = 15;
   });
   add("unsupported op: CUSTOM", {kOp}, [](fbs::ModelT& m) {
     auto& code = *m.operator_codes[op(m, kOpAdd).opcode_index];

@@ -54,7 +54,8 @@ int main() {
   using namespace tinyml_test;
   std::vector<std::string> models = {source_dir() + "/examples/models/digits_cnn_int8.tflite"};
   for (const char* s : {"kws_dscnn_int8", "vww_96_int8", "resnet8_int8", "ad01_int8",
-                        "micro_speech_quantized", "hello_world_int8"}) {
+                        "micro_speech_quantized", "hello_world_int8", "kws_dscnn_float32",
+                        "vww_96_float32", "ad01_float32", "hello_world_float32"}) {
     const std::string p = shared_dir() + "/models/" + s + ".tflite";
     if (file_exists(p)) models.push_back(p);
   }

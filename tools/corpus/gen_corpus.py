@@ -1215,9 +1215,9 @@ def build_refused(p, rng):
     if kind == "unsupported_op":
         @t.function(input_signature=[spec([1, 8])], autograph=False)
         def f(x):
-            return t.nn.tanh(x)
+            return t.nn.gelu(x)
         m = convert(f, [[1, 8]], [(-3.0, 3.0)], rng)
-        return m, [], "out_of_scope:TANH_not_implemented"
+        return m, [], "out_of_scope:GELU_not_implemented"
     if kind == "conv_filter_input":  # weights as a graph input instead of a constant
         m, _ = build_conv(fix_geometry(dict(conv_base(rng), h=5, w=5, c=2, oc=3, kh=3, kw=3,
                                             sh=1, sw=1, pad="SAME", act="NONE", bias="yes",
@@ -1333,9 +1333,16 @@ def make_inputs(m, p, rng):
                 span = max(hi - lo, 1e-3)
                 v = rng.uniform(lo - 0.1 * span, hi + 0.1 * span, n).astype(np.float32)
             ins.append(v.tobytes())
+        elif t.type in INT_INPUTS:  # e.g. data-movement ops on int32, GATHER indices
+            lo, hi = p["int_range"] if p and "int_range" in p else (-1000, 1000)
+            ins.append(rng.integers(lo, hi + 1, n).astype(INT_INPUTS[t.type]).tobytes())
         else:
             raise Skip("input_type")
     return ins
+
+
+INT_INPUTS = {S.TensorType.INT32: np.int32, S.TensorType.INT64: np.int64,
+              S.TensorType.INT16: np.int16, S.TensorType.UINT8: np.uint8, S.TensorType.BOOL: np.bool_}
 
 
 # Parameter values not spelled out in the index's case descriptions.

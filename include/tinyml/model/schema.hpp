@@ -29,6 +29,27 @@ namespace fc { enum : int { kActivation = 0, kWeightsFormat = 1, kKeepNumDims = 
 namespace softmax { enum : int { kBeta = 0 }; }
 namespace add { enum : int { kActivation = 0, kPotScaleInt16 = 1 }; }
 namespace reshape { enum : int { kNewShape = 0 }; }
+namespace mul { enum : int { kActivation = 0 }; }
+namespace sub { enum : int { kActivation = 0, kPotScaleInt16 = 1 }; }
+namespace leaky_relu { enum : int { kAlpha = 0 }; }
+namespace reducer { enum : int { kKeepDims = 0 }; }
+// Reduce / resize / matmul options (ops/reduce.hpp, resize.hpp, matmul.hpp). ArgMaxOptions and
+// ArgMinOptions share `arg_minmax`.
+namespace arg_minmax { enum : int { kOutputType = 0 }; }
+namespace resize_bilinear { enum : int { kNewHeight = 0, kNewWidth = 1, kAlignCorners = 2, kHalfPixelCenters = 3 }; }
+namespace resize_nn { enum : int { kAlignCorners = 0, kHalfPixelCenters = 1 }; }
+namespace transpose_conv { enum : int { kPadding = 0, kStrideW = 1, kStrideH = 2, kActivation = 3, kQuantizedBiasType = 4 }; }
+namespace batch_matmul { enum : int { kAdjX = 0, kAdjY = 1, kAsymmetricQuantizeInputs = 2 }; }
+// Data-movement options (ops/data.hpp). SplitOptions and SplitVOptions share `split`.
+namespace concat { enum : int { kAxis = 0, kActivation = 1 }; }
+namespace strided_slice { enum : int { kBeginMask = 0, kEndMask = 1, kEllipsisMask = 2, kNewAxisMask = 3, kShrinkAxisMask = 4, kOffset = 5 }; }
+namespace squeeze { enum : int { kSqueezeDims = 0 }; }
+namespace split { enum : int { kNumSplits = 0 }; }
+namespace pack { enum : int { kValuesCount = 0, kAxis = 1 }; }
+namespace unpack { enum : int { kNum = 0, kAxis = 1 }; }
+namespace shape { enum : int { kOutType = 0 }; }
+namespace gather { enum : int { kAxis = 0, kBatchDims = 1 }; }
+namespace mirror_pad { enum : int { kMode = 0 }; }
 }  // namespace fid
 
 /// TensorType values.
@@ -86,6 +107,13 @@ enum Activation : std::int8_t { kActNone = 0, kActRelu = 1, kActReluN1To1 = 2, k
 enum class OptionsType : std::uint8_t {
   kNone = 0, kConv2D = 1, kDepthwiseConv2D = 2, kPool2D = 5, kFullyConnected = 8, kSoftmax = 9,
   kAdd = 11, kReshape = 17,
+  kMul = 21, kSub = 28, kLeakyRelu = 75, kReducer = 27,
+  // data movement (ops/data.hpp)
+  kConcatenation = 10, kGather = 23, kSqueeze = 30, kStridedSlice = 32, kSplit = 35, kShape = 55,
+  kPack = 59, kUnpack = 64, kMirrorPad = 77, kSplitV = 79,
+  // reduce / resize / matmul (ops/reduce.hpp, resize.hpp, matmul.hpp)
+  kResizeBilinear = 15, kArgMax = 40, kTransposeConv = 49, kArgMin = 57,
+  kResizeNearestNeighbor = 74, kBatchMatMul = 101,
 };
 
 /// BuiltinOperator codes tinyml implements (the full name table is in op_names.hpp).

@@ -134,6 +134,29 @@ class StructureVerifier {
              scalar<std::uint8_t>(t, fid::add::kPotScaleInt16);
         break;
       case OptionsType::kReshape: ok = vec<std::int32_t>(t, fid::reshape::kNewShape); break;
+      // data movement (ops/data.hpp)
+      case OptionsType::kConcatenation:
+        ok = scalar<std::int32_t>(t, fid::concat::kAxis) &&
+             scalar<std::int8_t>(t, fid::concat::kActivation);
+        break;
+      case OptionsType::kStridedSlice:
+        ok = scalar<std::int32_t>(t, fid::strided_slice::kBeginMask) &&
+             scalar<std::int32_t>(t, fid::strided_slice::kEndMask) &&
+             scalar<std::int32_t>(t, fid::strided_slice::kEllipsisMask) &&
+             scalar<std::int32_t>(t, fid::strided_slice::kNewAxisMask) &&
+             scalar<std::int32_t>(t, fid::strided_slice::kShrinkAxisMask) &&
+             scalar<std::uint8_t>(t, fid::strided_slice::kOffset);
+        break;
+      case OptionsType::kSqueeze: ok = vec<std::int32_t>(t, fid::squeeze::kSqueezeDims); break;
+      case OptionsType::kSplit:
+      case OptionsType::kSplitV: ok = scalar<std::int32_t>(t, fid::split::kNumSplits); break;
+      case OptionsType::kPack:
+      case OptionsType::kUnpack:
+      case OptionsType::kGather:  // two int32 scalars at ids 0 and 1 in all three
+        ok = scalar<std::int32_t>(t, 0) && scalar<std::int32_t>(t, 1);
+        break;
+      case OptionsType::kShape: ok = scalar<std::int8_t>(t, fid::shape::kOutType); break;
+      case OptionsType::kMirrorPad: ok = scalar<std::int8_t>(t, fid::mirror_pad::kMode); break;
       default: break;  // options of ops tinyml does not run are never read
     }
     return ok && v_.EndTable();

@@ -46,6 +46,11 @@ inline Status window(const runtime::PrepareContext& c, std::int8_t padding, std:
 struct Conv2D {
   static constexpr std::int32_t kBuiltin = 3;
   static constexpr const char* kName = "CONV_2D";
+  /// int8 activations and int8 weights (float32 activations with int8 weights are HybridOps';
+  /// float32 ones FloatOps').
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8) && c.input_is(1, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::ConvS8Args args;
     std::int32_t input = 0, output = 0;
@@ -159,6 +164,11 @@ struct Conv2D {
 struct DepthwiseConv2D {
   static constexpr std::int32_t kBuiltin = 4;
   static constexpr const char* kName = "DEPTHWISE_CONV_2D";
+  /// int8 activations and int8 weights (float32 activations with int8 weights are HybridOps';
+  /// float32 ones FloatOps').
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8) && c.input_is(1, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::DepthwiseConvS8Args args;
     std::int32_t input = 0, output = 0;

@@ -15,6 +15,10 @@ namespace ops {
 struct Add {
   static constexpr std::int32_t kBuiltin = 0;
   static constexpr const char* kName = "ADD";
+  /// int8 activations (float32 ones go to FloatOps' struct of the same builtin code).
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::AddS8Args args;
     std::int32_t in1 = 0, in2 = 0, output = 0;
@@ -101,6 +105,10 @@ struct Add {
 struct Softmax {
   static constexpr std::int32_t kBuiltin = 25;
   static constexpr const char* kName = "SOFTMAX";
+  /// int8 activations (float32 ones go to FloatOps' struct of the same builtin code).
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::SoftmaxS8Args args;
     std::int32_t input = 0, output = 0;

@@ -58,6 +58,10 @@ template <template <class> class Kernel, std::int32_t Builtin>
 struct Pool2D {
   static constexpr std::int32_t kBuiltin = Builtin;
   static constexpr const char* kName = Builtin == 1 ? "AVERAGE_POOL_2D" : "MAX_POOL_2D";
+  /// int8 activations (float32 ones go to FloatOps' struct of the same builtin code).
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kInt8);
+  }
   struct Params {
     kernels::PoolS8Args args;
     std::int32_t input = 0, output = 0;

@@ -434,20 +434,13 @@ class Interpreter {
     ctx.alloc = &alloc_;
     ctx.diag = &diag_;
     ctx.options = options_;
-    // Report every unsupported op at once, by index and name (and the tensor types where the
-    // build has the op but no kernel for those types, e.g. float32 without the float ops).
+    // Report every op this build does not implement at all, by index and name.
     bool unsupported = false;
     for (std::uint32_t i = 0; i < num_ops_; ++i) {
       const std::int32_t code = m.opcode(graph_.op(i).opcode_index()).builtin_code();
-      ctx.op = graph_.op(i);
-      ctx.op_index = i;
-      if (Ops::find(code, ctx) < 0) {
+      if (Ops::find(code) < 0) {
         diag_ << (unsupported ? ", " : "unsupported op(s): ") << "op " << i << " "
               << model::builtin_name(code);
-        if (Ops::find(code) >= 0 && ctx.input(0) >= 0) {
-          diag_ << " (" << model::type_name(ctx.type(ctx.input(0)))
-                << " input: no kernel for it in this build)";
-        }
         unsupported = true;
       }
     }
@@ -457,7 +450,11 @@ class Interpreter {
       const std::int32_t code = m.opcode(op.opcode_index()).builtin_code();
       ctx.op = op;
       ctx.op_index = i;
-      const int kind = Ops::find(code, ctx);
+      // The first op of this builtin code that accepts the tensor types; if none does (e.g.
+      // float32 tensors in an int8-only build, or a malformed model), the first op of the code,
+      // whose prepare says precisely what it cannot take.
+      int kind = Ops::find(code, ctx);
+      if (kind < 0) kind = Ops::find(code);
       void* params = alloc_.allocate(Ops::kParamsSize[kind], Ops::kParamsAlign[kind]);
       if (params == nullptr || alloc_.used() + records_bytes > (arena_size & ~(kArenaAlignment - 1))) {
         return too_small_lower_bound(arena_size);

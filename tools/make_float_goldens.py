@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Goldens for the hybrid (dynamic-range) KWS model, which TFLite Micro cannot run.
+
+Runs ../shared/models/kws_dscnn_float32.tflite (float32 activations, int8 CONV_2D weights) in
+LiteRT's Interpreter with OpResolverType.BUILTIN_REF (reference kernels, no delegates, one thread)
+on inputs derived from the shared int8 KWS goldens' inputs (golden/kws_dscnn_int8/in_<k>.bin,
+k = 1..5, 490 bytes each), two ways:
+
+  div128_<k>:  x = (int8)byte / 128, as the shared float goldens of the other models do;
+  dequant_<k>: x = ((int8)byte - 83) * 0.584703, the int8 model's input quantization (MFCC-range
+               values, which exercise the classifier rather than saturating it).
+
+Writes tests/data/float_goldens/kws_dscnn_float32/<variant>_<k>.out.bin (12 float32, little
+endian: output tensor 0) and MANIFEST.txt (versions, the conversion, and per file the output's
+argmax). The inputs are not stored: the C++ test derives them from the shared folder the same way.
+The int8 model's input scale and zero point are read from kws_dscnn_int8.tflite, not hard-coded.
+
+Usage: python tools/make_float_goldens.py [--shared ../shared] [--out tests/data/float_goldens]
+"""
+import argparse
+import importlib.metadata as md
+import os
+
+import numpy as np
+from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+STEM = "kws_dscnn_float32"
+
+
+def interpreter(path):
+    it = Interpreter(model_path=path, experimental_op_resolver_type=OpResolverType.BUILTIN_REF,
+                     num_threads=1)
+    it.allocate_tensors()
+    return it
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "tests", "data", "float_goldens"))
+    args = ap.parse_args()
+    models = os.path.join(args.shared, "models")
+    q = interpreter(os.path.join(models, "kws_dscnn_int8.tflite")).get_input_details()[0]
+    scale, zp = (float(v) for v in q["quantization"])
+    it = interpreter(os.path.join(models, STEM + ".tflite"))
+    din, dout = it.get_input_details()[0], it.get_output_details()[0]
+    out_dir = os.path.join(args.out, STEM)
+    os.makedirs(out_dir, exist_ok=True)
+    lines = []
+    for variant in ("div128", "dequant"):
+        for k in range(1, 6):
+            raw = np.fromfile(os.path.join(models, "golden", "kws_dscnn_int8", f"in_{k}.bin"),
+                              dtype=np.int8)
+            if variant == "div128":
+                x = raw.astype(np.float32) / np.float32(128.0)
+            else:
+                x = ((raw.astype(np.int32) - int(zp)).astype(np.float32) * np.float32(scale))
+            it.set_tensor(din["index"], x.reshape(din["shape"]).astype(np.float32))
+            it.invoke()
+            y = it.get_tensor(dout["index"]).astype("<f4")
+            name = f"{variant}_{k}.out.bin"
+            y.tofile(os.path.join(out_dir, name))
+            lines.append(f"  {name}: argmax {int(np.argmax(y))}, max {float(y.max()):.6g}")
+    with open(os.path.join(out_dir, "MANIFEST.txt"), "w") as f:
+        f.write(f"""Goldens of {STEM}.tflite (hybrid: float32 activations, int8 CONV_2D weights), made by
+tools/make_float_goldens.py with ai-edge-litert {md.version("ai-edge-litert")} (Interpreter,
+OpResolverType.BUILTIN_REF, num_threads=1), numpy {np.__version__}.
+Inputs (not stored; derived from ../shared/models/golden/kws_dscnn_int8/in_<k>.bin, 490 int8):
+  div128_<k>:  x = (int8)byte / 128
+  dequant_<k>: x = ((int8)byte - {int(zp)}) * {scale!r}  (kws_dscnn_int8's input quantization)
+Outputs: <variant>_<k>.out.bin = output tensor 0, {int(np.prod(dout['shape']))} float32 little endian.
+""")
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
