@@ -45,5 +45,41 @@ check "example_kws handles the stereo clip" "[ $rc -eq 0 ] && grep -Eq '^label: 
 "$bin/example_kws" --model "$m/kws_dscnn_int8.tflite" --wav "$tmp/a.ppm" 2>"$tmp/err3"; rc=$?
 check "example_kws refuses a non-WAV with one line" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/err3) -eq 1 ]"
 
+# example_anomaly on the committed clips (tests/data/audio): a stationary machine-like hum, white
+# noise, speech, and a stereo 44.1 kHz clip. Scores are the MLPerf mean squared reconstruction
+# error (dB^2); the ToyCar model scores its own normal sounds ~10-12.
+ad=$m/ad01_int8.tflite; au=$src/tests/data/audio
+score() { sed -n 's/^anomaly_score: //p' "$1"; }
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_hum_16k.wav" >"$tmp/a1"; rc=$?
+check "example_anomaly exits 0 and prints anomaly_score first" "[ $rc -eq 0 ] && head -1 $tmp/a1 | grep -Eq '^anomaly_score: [0-9]+\.[0-9]+$'"
+check "example_anomaly prints no decision without --threshold" "! grep -q '^decision:' $tmp/a1"
+check "example_anomaly scores all 59 windows of the 2 s hum" "grep -q '^windows: 59$' $tmp/a1"
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_white_16k.wav" >"$tmp/a2"; rc2=$?
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_speech_16k.wav" >"$tmp/a3"; rc3=$?
+hum=$(score $tmp/a1); white=$(score $tmp/a2); speech=$(score $tmp/a3)
+echo "   anomaly scores: hum $hum, white noise $white, speech $speech"
+check "example_anomaly: white noise scores over 1.5x the stationary hum" "[ $rc2 -eq 0 ] && awk -v a=$hum -v b=$white 'BEGIN {exit !(a > 0 && b > 1.5 * a)}'"
+check "example_anomaly: speech scores over 1.5x the stationary hum" "[ $rc3 -eq 0 ] && awk -v a=$hum -v b=$speech 'BEGIN {exit !(a > 0 && b > 1.5 * a)}'"
+mid=$(awk -v a=$hum -v b=$white 'BEGIN {print (a + b) / 2}')
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_hum_16k.wav" --threshold "$mid" >"$tmp/a4"; rc=$?
+check "example_anomaly --threshold above the hum's score: decision normal" "[ $rc -eq 0 ] && grep -q '^decision: normal$' $tmp/a4"
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_white_16k.wav" --threshold "$mid" >"$tmp/a5"; rc=$?
+check "example_anomaly --threshold below white noise's score: decision anomaly" "[ $rc -eq 0 ] && grep -q '^decision: anomaly$' $tmp/a5"
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_hum_16k.wav" --frontend fixed >"$tmp/a6"; rc=$?
+check "example_anomaly --frontend fixed (integer features) scores within 0.1% of float" \
+  "[ $rc -eq 0 ] && awk -v a=$hum -v b=$(score $tmp/a6) 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d <= 1e-3 * a)}'"
+"$bin/example_anomaly" --model "$ad" --wav "$au/stereo_go_44k.wav" >"$tmp/a7"; rc=$?
+check "example_anomaly handles a stereo 44.1 kHz WAV" "[ $rc -eq 0 ] && grep -Eq '^anomaly_score: [0-9]+\.[0-9]+$' $tmp/a7"
+"$bin/example_anomaly" --model "$ad" --wav "$tmp/a.ppm" 2>"$tmp/e1"; rc=$?
+check "example_anomaly refuses a non-WAV with one line" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/e1) -eq 1 ]"
+"$bin/example_anomaly" --model "$m/kws_dscnn_int8.tflite" --wav "$au/ad_hum_16k.wav" 2>"$tmp/e2"; rc=$?
+check "example_anomaly refuses a model whose input is not [1,640]" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/e2) -eq 1 ] && grep -q '1,640' $tmp/e2"
+{ printf 'RIFF\x44\x01\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00data\x20\x01\x00\x00'
+  head -c 288 /dev/zero; } >"$tmp/short.wav"   # 144 samples: fewer than one 5-frame window
+"$bin/example_anomaly" --model "$ad" --wav "$tmp/short.wav" 2>"$tmp/e3"; rc=$?
+check "example_anomaly refuses a WAV shorter than one window with one line" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/e3) -eq 1 ]"
+"$bin/example_anomaly" --model "$ad" --wav "$au/ad_hum_16k.wav" --threshold x 2>"$tmp/e4"; rc=$?
+check "example_anomaly refuses a non-numeric threshold" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/e4) -eq 1 ]"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -49,4 +49,17 @@ $SOX -n -r 44100 -c 1 -b 16 "$tmp/brown44.wav" synth 1 brownnoise vol 0.1
 $SOX -m -v 0.5 "$tmp/go44.wav" -v 1 "$tmp/brown44.wav" "$tmp/right44.wav"
 $SOX -M "$tmp/go44.wav" "$tmp/right44.wav" -b 16 "$out/stereo_go_44k.wav"
 
+# For the MLPerf AD features (and example_anomaly's contract test): a stationary machine-like hum
+# (120 Hz and two harmonics, a 1.4 kHz whine, a brown-noise floor; sox -m scales each input by
+# 1/5), white noise, and a spoken sentence; 16 kHz mono.
+$SOX -n -r 16000 -c 1 -b 16 "$tmp/h1.wav" synth 2 sine 120 vol 0.9
+$SOX -n -r 16000 -c 1 -b 16 "$tmp/h2.wav" synth 2 sine 240 vol 0.45
+$SOX -n -r 16000 -c 1 -b 16 "$tmp/h3.wav" synth 2 sine 360 vol 0.25
+$SOX -n -r 16000 -c 1 -b 16 "$tmp/h4.wav" synth 2 sine 1400 vol 0.1
+$SOX -n -r 16000 -c 1 -b 16 "$tmp/h5.wav" synth 2 brownnoise vol 0.3
+$SOX -m "$tmp/h1.wav" "$tmp/h2.wav" "$tmp/h3.wav" "$tmp/h4.wav" "$tmp/h5.wav" "$out/ad_hum_16k.wav"
+$SOX -n -r 16000 -c 1 -b 16 "$out/ad_white_16k.wav" synth 1 whitenoise vol 0.3
+espeak-ng -v en-us -s 160 -w "$tmp/raw.wav" "the motor is running"
+$SOX "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$out/ad_speech_16k.wav" pad 0.1 0.1
+
 python3 "$root/tools/audio/ref_features.py" --test-data "$out"

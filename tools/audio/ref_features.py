@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Reference audio features computed with tf.signal, for checking tinyml::audio.
+"""Reference audio features computed with tf.signal and librosa, for checking tinyml::audio.
 
   ref_features.py WAV... [--out-dir DIR]      # <stem>.mfcc.bin per WAV: float32 [49, 10]
+  ref_features.py WAV... --ad [--pad-mode constant]  # <stem>.ad_logmel.bin: MLPerf AD [frames, 128]
   ref_features.py --test-data tests/data/audio  # every reference file the audio test reads
 
 The MFCCs are the MLPerf Tiny KWS features, written with the same TensorFlow ops as the MLPerf
@@ -15,6 +16,15 @@ tf.signal.mfccs_from_log_mel_spectrograms(...)[..., :10].
 Before that, a WAV goes through the same steps as tinyml::audio: 16-bit PCM / 32768, channels
 averaged to mono, and, when its rate is not 16 kHz, tinyml's windowed-sinc resampler (written out
 again below in float64 numpy; it is defined in include/tinyml/audio/resample.hpp).
+
+The MLPerf Tiny anomaly-detection features (--test-data, and --ad for single files) are written
+with librosa exactly as mlcommons/tiny's training/anomaly_detection/common.py makes them:
+librosa.feature.melspectrogram(y, sr=16000, n_fft=1024, hop_length=512, n_mels=128, power=2.0)
+(librosa defaults otherwise: periodic Hann, center=True, Slaney mel scale and norm, fmin 0,
+fmax 8000), then 20 / power * log10(mel + sys.float_info.epsilon): [frames, 128] dB, frames =
+1 + n // 512. MLPerf pinned librosa 0.6.0, whose stft padded the centred edges with
+pad_mode='reflect'; librosa 0.11 pads with zeros ('constant'). <stem>.ad_logmel.bin uses
+'reflect' (tinyml's mlperf_ad default), <stem>.ad_logmel_constant.bin (a few clips) 'constant'.
 
 --test-data also writes the two mel matrices ([257, 40] float32: TensorFlow's, and librosa's
 Slaney-scale, Slaney-normalised one), one log-mel spectrogram through the Slaney filterbank, a slice
@@ -147,6 +157,33 @@ def slaney_log_mel(clip):
     return tf.math.log(mel + LOG_OFFSET).numpy().astype(np.float32)
 
 
+AD_RATE, AD_FFT, AD_HOP, AD_MELS, AD_POWER = 16000, 1024, 512, 128, 2.0
+# Clips that also get a pad_mode='constant' (librosa >= 0.10 default) reference.
+AD_CONSTANT_PAD_CLIPS = ("ad_hum_16k", "speech_yes_16k")
+
+
+def mlperf_ad_logmel(y, pad_mode="reflect"):
+    """float32 [frames, 128]: the MLPerf AD log-mel frames of a 16 kHz mono clip (module doc)."""
+    import librosa
+    mel = librosa.feature.melspectrogram(y=y, sr=AD_RATE, n_fft=AD_FFT, hop_length=AD_HOP,
+                                         n_mels=AD_MELS, power=AD_POWER, pad_mode=pad_mode)
+    log_mel = 20.0 / AD_POWER * np.log10(mel + sys.float_info.epsilon)
+    return np.ascontiguousarray(log_mel.T).astype(np.float32)
+
+
+def mlperf_ad_logmel_float64(y, pad_mode="reflect"):
+    """The same in float64 numpy (own framing, librosa's filterbank in float64): how far librosa's
+    float32 result is from the exact value (printed for information)."""
+    import librosa
+    x = np.pad(y.astype(np.float64), AD_FFT // 2, mode=pad_mode)
+    n = np.arange(AD_FFT)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * n / AD_FFT)
+    frames = np.stack([x[s:s + AD_FFT] * window for s in range(0, len(y) // AD_HOP * AD_HOP + 1, AD_HOP)])
+    power = np.abs(np.fft.rfft(frames, AD_FFT)) ** 2
+    fb = librosa.filters.mel(sr=AD_RATE, n_fft=AD_FFT, n_mels=AD_MELS, dtype=np.float64)
+    return 10.0 * np.log10(power @ fb.T + sys.float_info.epsilon)
+
+
 def write(path, array, manifest, note):
     a = np.ascontiguousarray(array, dtype=np.float32)
     a.astype("<f4").tofile(path)
@@ -176,6 +213,16 @@ def make_test_data(folder):
               f"float64: max {err.max():.2e} mean {err.mean():.2e}")
         write(folder / f"{wav.stem}.mfcc.bin", mfcc, manifest,
               f"MLPerf KWS MFCCs of {wav.name} ({rate} Hz, {pcm.shape[1]} channel(s))")
+        for pad_mode in ("reflect", "constant"):
+            if pad_mode == "constant" and wav.stem not in AD_CONSTANT_PAD_CLIPS:
+                continue
+            ad = mlperf_ad_logmel(mono, pad_mode)
+            ad_err = np.abs(ad.astype(np.float64) - mlperf_ad_logmel_float64(mono, pad_mode))
+            print(f"  AD log-mel ({pad_mode}) {list(ad.shape)}: librosa float32 vs float64: max "
+                  f"{ad_err.max():.2e} dB, mean {ad_err.mean():.2e} dB")
+            suffix = "" if pad_mode == "reflect" else "_constant"
+            write(folder / f"{wav.stem}.ad_logmel{suffix}.bin", ad, manifest,
+                  f"MLPerf AD log-mel frames (dB) of {wav.name}, librosa pad_mode='{pad_mode}'")
         if rate != KWS_RATE:
             write(folder / f"{wav.stem}.mono16k_8000_8400.bin", mono[8000:8400], manifest,
                   f"samples 8000..8399 of {wav.name} mixed to mono and resampled to 16 kHz "
@@ -206,11 +253,20 @@ def main():
     p.add_argument("wavs", nargs="*", help="WAV files (16-bit PCM, any rate and channel count)")
     p.add_argument("--out-dir", default=None, help="where to write <stem>.mfcc.bin (default: beside each WAV)")
     p.add_argument("--test-data", default=None, help="write every reference of tests/data/audio into this folder")
+    p.add_argument("--ad", action="store_true",
+                   help="for the WAV arguments, write <stem>.ad_logmel.bin (MLPerf AD frames) instead of MFCCs")
+    p.add_argument("--pad-mode", default="reflect", choices=("reflect", "constant"),
+                   help="--ad: librosa's centred-frame padding (default reflect, as MLPerf's librosa 0.6)")
     a = p.parse_args()
     if a.test_data:
         make_test_data(a.test_data)
     for wav in map(pathlib.Path, a.wavs):
         out = pathlib.Path(a.out_dir) if a.out_dir else wav.parent
+        if a.ad:
+            ad = mlperf_ad_logmel(load_mono_16k(wav), a.pad_mode)
+            ad.astype("<f4").tofile(out / f"{wav.stem}.ad_logmel.bin")
+            print(f"{out / (wav.stem + '.ad_logmel.bin')}: {ad.shape}")
+            continue
         mfcc = mlperf_kws_mfcc(load_mono_16k(wav))
         mfcc.astype("<f4").tofile(out / f"{wav.stem}.mfcc.bin")
         print(f"{out / (wav.stem + '.mfcc.bin')}: {mfcc.shape}")

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // tinyml::audio, the audio front end: WAV parsing, resampling, STFT pieces, mel filterbanks,
-// MFCCs and the MLPerf Tiny KWS preset. Header-only, float32, no heap. Include this one header.
+// MFCCs, the MLPerf Tiny KWS and AD presets (kws.hpp, anomaly.hpp), and an integer-only twin of
+// the feature pipeline for MCUs without an FPU (features_fixed.hpp). Header-only, no heap.
+// Include this one header.
 //
 //   static tinyml::audio::mlperf_kws::Extractor ex;        // ~13 KB of tables and scratch
 //   ex.init(tinyml::audio::mlperf_kws::config());
@@ -11,9 +13,13 @@
 //                                                in.as<int8_t>());
 #pragma once
 
+#include "tinyml/audio/anomaly.hpp"
 #include "tinyml/audio/dct.hpp"
 #include "tinyml/audio/features.hpp"
+#include "tinyml/audio/features_fixed.hpp"
 #include "tinyml/audio/fft.hpp"
+#include "tinyml/audio/fft_fixed.hpp"
+#include "tinyml/audio/fixed_math.hpp"
 #include "tinyml/audio/kws.hpp"
 #include "tinyml/audio/mel.hpp"
 #include "tinyml/audio/resample.hpp"

@@ -14,7 +14,10 @@
 //   out      = DCT-II(L)[0..num_coefficients)      (dct.hpp), or L itself when num_coefficients = 0
 // This is tf.signal.stft(frame_length, frame_step, fft_size, window_fn=hann_window, pad_end)
 // followed by tf.abs, tf.tensordot with linear_to_mel_weight_matrix, tf.math.log(x + offset) and
-// tf.signal.mfccs_from_log_mel_spectrograms when the defaults below are kept.
+// tf.signal.mfccs_from_log_mel_spectrograms when the defaults below are kept. With center = true
+// (frame f starts at f * frame_step - fft_size/2, edges padded per pad_mode), kPower, the librosa
+// Slaney filterbank and log_multiplier 10/ln(10) it is librosa.feature.melspectrogram followed by
+// 10 log10(x + offset) (the MLPerf AD preset, anomaly.hpp).
 //
 // Contract: init() before anything else; output buffers hold frames x features_per_frame()
 //   floats; the signal is not modified. Not reentrant (one scratch set per object).
@@ -50,6 +53,11 @@ struct FeatureConfig {
   std::size_t frame_step = 320;    ///< hop between frame starts
   std::size_t fft_size = 512;      ///< power of two
   bool pad_end = false;            ///< tf.signal.frame's pad_end (see frame_count)
+  /// librosa.stft(center=True): frame f is centred on sample f * frame_step (it starts fft_size/2
+  /// earlier) and 1 + length / frame_step frames result; samples outside the signal come from
+  /// pad_mode. Needs frame_length == fft_size; pad_end is then ignored.
+  bool center = false;
+  PadMode pad_mode = PadMode::kConstant;
   SpectrumType spectrum = SpectrumType::kMagnitude;
   std::size_t num_mels = 40;
   double lower_hz = 20.0;
@@ -78,6 +86,7 @@ class FeatureExtractor {
     const char* why = nullptr;
     if (c.frame_length == 0 || c.frame_step == 0) why = "frame_length and frame_step must be positive";
     else if (c.frame_length > c.fft_size) why = "frame_length exceeds fft_size";
+    else if (c.center && c.frame_length != c.fft_size) why = "centred frames need frame_length == fft_size";
     else if (c.sample_rate == 0) why = "sample_rate must be positive";
     else if (c.num_coefficients > kMaxCoefficients || c.num_coefficients > c.num_mels) why = "num_coefficients exceeds capacity or num_mels";
     else if (!(c.log_offset > 0.0f)) why = "log_offset must be positive";
@@ -101,6 +110,8 @@ class FeatureExtractor {
     frame_step_ = c.frame_step;
     fft_size_ = c.fft_size;
     pad_end_ = c.pad_end;
+    center_ = c.center;
+    pad_mode_ = c.pad_mode;
     spectrum_type_ = c.spectrum;
     num_mels_ = c.num_mels;
     num_coefficients_ = c.num_coefficients;
@@ -114,9 +125,10 @@ class FeatureExtractor {
   std::size_t features_per_frame() const noexcept {
     return num_coefficients_ > 0 ? num_coefficients_ : num_mels_;
   }
-  /// Frames of a signal `length` samples long (frame_count with the config's pad_end).
+  /// Frames of a signal `length` samples long (frame_count with the config's pad_end, or
+  /// centered_frame_count for centred frames).
   std::size_t num_frames(std::size_t length) const noexcept {
-    return frame_count(length, frame_length_, frame_step_, pad_end_);
+    return center_ ? centered_frame_count(length, frame_step_) : frame_count(length, frame_length_, frame_step_, pad_end_);
   }
 
   /// Features of one frame: samples frame_samples[0 .. available) divided by `divisor`, zeros
@@ -127,30 +139,29 @@ class FeatureExtractor {
     if (available > frame_length_) available = frame_length_;
     for (std::size_t i = 0; i < available; ++i) frame_[i] = frame_samples[i] / divisor * window_[i];
     for (std::size_t i = available; i < fft_size_; ++i) frame_[i] = 0.0f;
-    fft_.forward(frame_, spectrum_);
-    const std::size_t bins = fft_.num_bins();
-    if (spectrum_type_ == SpectrumType::kMagnitude) {
-      magnitude_spectrum(spectrum_, bins, spectrum_);
-    } else {
-      power_spectrum(spectrum_, bins, spectrum_);
-    }
-    float* log_mel = num_coefficients_ > 0 ? mel_out_ : out;
-    mel_.apply(spectrum_, log_mel);
-    for (std::size_t m = 0; m < num_mels_; ++m) {
-      const float l = std::log(log_mel[m] + log_offset_);
-      log_mel[m] = log_multiplier_ == 1.0f ? l : log_multiplier_ * l;
-    }
-    if (num_coefficients_ > 0) dct_.apply(mel_out_, out);
+    finish_frame(out);
   }
 
   /// Features of frame `index` of `signal` (n samples) seen as `length` samples long: zero-padded
-  /// when length > n, cut when length < n; every sample divided by `divisor`.
+  /// when length > n, cut when length < n; every sample divided by `divisor`. Centred frames
+  /// (config.center) pad around the `length` samples with the config's pad_mode.
   void compute_frame_at(const float* signal, std::size_t n, std::size_t length, float divisor,
                         std::size_t index, float* out) noexcept {
     const std::size_t end = n < length ? n : length;
-    const std::size_t start = index * frame_step_;
-    const std::size_t available = start < end ? end - start : 0;
-    compute_frame(signal + (available > 0 ? start : 0), available, divisor, out);
+    if (!center_) {
+      const std::size_t start = index * frame_step_;
+      const std::size_t available = start < end ? end - start : 0;
+      compute_frame(signal + (available > 0 ? start : 0), available, divisor, out);
+      return;
+    }
+    TINYML_DCHECK(ready_);
+    const auto start = static_cast<std::ptrdiff_t>(index * frame_step_) - static_cast<std::ptrdiff_t>(fft_size_ / 2);
+    for (std::size_t i = 0; i < fft_size_; ++i) {
+      const std::ptrdiff_t at = padded_index(start + static_cast<std::ptrdiff_t>(i), length, pad_mode_);
+      const float x = at >= 0 && static_cast<std::size_t>(at) < end ? signal[at] : 0.0f;
+      frame_[i] = x / divisor * window_[i];
+    }
+    finish_frame(out);
   }
 
   /// All frames, row-major [num_frames(length)][features_per_frame()], of `signal` (n samples)
@@ -175,6 +186,24 @@ class FeatureExtractor {
   }
 
  private:
+  // Window applied (frame_ filled): FFT, spectrum, mel, log, DCT into `out`.
+  void finish_frame(float* out) noexcept {
+    fft_.forward(frame_, spectrum_);
+    const std::size_t bins = fft_.num_bins();
+    if (spectrum_type_ == SpectrumType::kMagnitude) {
+      magnitude_spectrum(spectrum_, bins, spectrum_);
+    } else {
+      power_spectrum(spectrum_, bins, spectrum_);
+    }
+    float* log_mel = num_coefficients_ > 0 ? mel_out_ : out;
+    mel_.apply(spectrum_, log_mel);
+    for (std::size_t m = 0; m < num_mels_; ++m) {
+      const float l = std::log(log_mel[m] + log_offset_);
+      log_mel[m] = log_multiplier_ == 1.0f ? l : log_multiplier_ * l;
+    }
+    if (num_coefficients_ > 0) dct_.apply(mel_out_, out);
+  }
+
   static Status fail(Diag* diag, const char* why) noexcept {
     if (diag != nullptr) {
       diag->clear();
@@ -186,6 +215,8 @@ class FeatureExtractor {
   // Every member starts at zero, so a static extractor goes to .bss (no flash copy on an MCU).
   bool ready_ = false;
   bool pad_end_ = false;
+  bool center_ = false;
+  PadMode pad_mode_ = PadMode::kConstant;
   SpectrumType spectrum_type_ = SpectrumType::kMagnitude;
   std::size_t frame_length_ = 0, frame_step_ = 0, fft_size_ = 0, num_mels_ = 0, num_coefficients_ = 0;
   float log_offset_ = 0.0f, log_multiplier_ = 0.0f;

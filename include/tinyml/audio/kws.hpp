@@ -18,12 +18,15 @@
 // Contract: `mono` is 16 kHz; longer clips are cut to their first second (TensorFlow's pad would
 //   fail on them); an all-zero clip is left as zeros (TensorFlow divides 0/0 and gets NaN).
 // Numerics: see features.hpp; agrees with the TensorFlow pipeline to < 1e-3 on every MFCC.
+// Integer-only path (no FPU): FixedExtractor, compute_fixed, compute_quantized_fixed take int16
+//   PCM and produce Q16 MFCCs (features_fixed.hpp); tests/audio states their error against float.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "tinyml/audio/features.hpp"
+#include "tinyml/audio/features_fixed.hpp"
 #include "tinyml/config.hpp"
 #include "tinyml/core/status.hpp"
 
@@ -102,6 +105,44 @@ inline Status compute_quantized(Extractor& ex, const float* mono, std::size_t n,
   for (std::size_t f = 0; f < kNumFrames; ++f) {
     ex.compute_frame_at(mono, used, kClipSamples, divisor, f, frame);
     quantize_s8(frame, kNumMfcc, scale, zero_point, out + f * kNumMfcc);
+  }
+  return Status::kOk;
+}
+
+/// Integer-only extractor for this pipeline (features_fixed.hpp): int16 PCM in, Q16 MFCCs out.
+using FixedExtractor = FixedFeatureExtractor<kFftSize, kNumMels, kNumMfcc>;
+
+/// clip_divisor for int16 PCM, as the magnitude the fixed extractor divides by: |largest signed
+/// sample| among the first min(n, 16000) (its sign does not change a magnitude spectrum), or
+/// 32768 (that is, 1.0) when that sample is 0 or n is 0.
+inline std::uint32_t clip_divisor_s16(const std::int16_t* pcm, std::size_t n) noexcept {
+  if (n > kClipSamples) n = kClipSamples;
+  if (n == 0) return kMaxFixedDivisor;
+  std::int32_t m = pcm[0];
+  for (std::size_t i = 1; i < n; ++i) m = pcm[i] > m ? pcm[i] : m;
+  return m == 0 ? kMaxFixedDivisor : static_cast<std::uint32_t>(m < 0 ? -m : m);
+}
+
+/// compute() in integer arithmetic: Q16 MFCCs [49][10] of 16 kHz int16 PCM into `features_q16`
+/// (kNumFeatures values). `ex` must have been initialised with config().
+/// @returns kOk, or kBadArgument when `ex` is not ready.
+inline Status compute_fixed(FixedExtractor& ex, const std::int16_t* pcm, std::size_t n,
+                            std::int32_t* features_q16) noexcept {
+  const std::size_t used = n < kClipSamples ? n : kClipSamples;
+  return ex.compute(pcm, used, kClipSamples, clip_divisor_s16(pcm, used), features_q16, kNumFeatures);
+}
+
+/// compute_fixed() then FixedQuantizer, frame by frame: `out` holds kNumFeatures int8 values.
+/// `q` must have been initialised with the model input's scale and zero point.
+inline Status compute_quantized_fixed(FixedExtractor& ex, const std::int16_t* pcm, std::size_t n,
+                                      const FixedQuantizer& q, std::int8_t* out) noexcept {
+  if (ex.features_per_frame() != kNumMfcc || ex.num_frames(kClipSamples) != kNumFrames) return Status::kBadArgument;
+  const std::size_t used = n < kClipSamples ? n : kClipSamples;
+  const std::uint32_t divisor = clip_divisor_s16(pcm, used);
+  std::int32_t frame[kNumMfcc];
+  for (std::size_t f = 0; f < kNumFrames; ++f) {
+    ex.compute_frame_at(pcm, used, kClipSamples, divisor, f, frame);
+    q.apply(frame, kNumMfcc, out + f * kNumMfcc);
   }
   return Status::kOk;
 }

@@ -91,6 +91,47 @@ inline double mel_to_hz(double mel, MelScale scale) noexcept {
   return mel < kLogMel ? mel * kHzPerMel : kLogHz * std::exp(log_step * (mel - kLogMel));
 }
 
+/// Band m of a filterbank: its three edges on the mel scale and in Hz (see the top of this file).
+struct MelBand {
+  double mel[3] = {};
+  double hz[3] = {};
+};
+
+/// The edges of band m of filterbank `c` (m < c.num_mels).
+inline MelBand mel_band(const MelConfig& c, std::size_t m) noexcept {
+  const double mel_lo = hz_to_mel(c.lower_hz, c.scale), mel_hi = hz_to_mel(c.upper_hz, c.scale);
+  const double mel_step = (mel_hi - mel_lo) / static_cast<double>(c.num_mels + 1);
+  MelBand b;
+  for (std::size_t i = 0; i < 3; ++i) {
+    b.mel[i] = mel_lo + mel_step * static_cast<double>(m + i);
+    b.hz[i] = mel_to_hz(b.mel[i], c.scale);
+  }
+  return b;
+}
+
+/// Weight W[k][m] of filterbank `c` for bin k of the band `b` = mel_band(c, m), exactly as
+/// MelFilterbank stores it (float32; 0 outside the triangle). Contract: `c` passes
+/// MelFilterbank::init's checks and k <= fft_size / 2.
+inline float mel_weight(const MelConfig& c, const MelBand& b, std::size_t k) noexcept {
+  const std::size_t bins = c.fft_size / 2 + 1;
+  double w = 0.0;
+  if (c.layout == MelLayout::kTensorFlow) {
+    if (k == 0) return 0.0f;
+    const double hz = static_cast<double>(k) * (c.sample_rate / 2.0) / static_cast<double>(bins - 1);
+    const double mel = hz_to_mel(hz, c.scale);
+    const double up = (mel - b.mel[0]) / (b.mel[1] - b.mel[0]), down = (b.mel[2] - mel) / (b.mel[2] - b.mel[1]);
+    w = up < down ? up : down;
+  } else {
+    const double hz = static_cast<double>(k) * c.sample_rate / static_cast<double>(c.fft_size);
+    const double up = (hz - b.hz[0]) / (b.hz[1] - b.hz[0]), down = (b.hz[2] - hz) / (b.hz[2] - b.hz[1]);
+    w = up < down ? up : down;
+  }
+  if (!(w > 0.0)) return 0.0f;
+  float wf = static_cast<float>(w);
+  if (c.norm == MelNorm::kSlaney) wf = static_cast<float>(static_cast<double>(wf) * (2.0 / (b.hz[2] - b.hz[0])));
+  return wf;
+}
+
 /// A mel filterbank for up to kMaxMels bands over up to kMaxBins spectrum bins. Stores each
 /// triangle's run of non-zero weights (at most 2 * kMaxBins weights in all, since a bin lies
 /// inside at most two triangles): ~8 * kMaxBins + 8 * kMaxMels bytes.
@@ -117,34 +158,15 @@ class MelFilterbank {
       return Status::kBadArgument;
     }
     const std::size_t bins = c.fft_size / 2 + 1;
-    const double mel_lo = hz_to_mel(c.lower_hz, c.scale), mel_hi = hz_to_mel(c.upper_hz, c.scale);
-    const double mel_step = (mel_hi - mel_lo) / static_cast<double>(c.num_mels + 1);
     std::size_t used = 0;
     for (std::size_t m = 0; m < c.num_mels; ++m) {
-      const double e0 = mel_lo + mel_step * static_cast<double>(m);
-      const double e1 = mel_lo + mel_step * static_cast<double>(m + 1);
-      const double e2 = mel_lo + mel_step * static_cast<double>(m + 2);
-      const double h0 = mel_to_hz(e0, c.scale), h1 = mel_to_hz(e1, c.scale), h2 = mel_to_hz(e2, c.scale);
-      const double enorm = c.norm == MelNorm::kSlaney ? 2.0 / (h2 - h0) : 1.0;
       first_[m] = 0;
       count_[m] = 0;
       offset_[m] = used;
+      const MelBand band = mel_band(c, m);
       for (std::size_t k = 0; k < bins; ++k) {
-        double w = 0.0;
-        if (c.layout == MelLayout::kTensorFlow) {
-          if (k == 0) continue;
-          const double hz = static_cast<double>(k) * (c.sample_rate / 2.0) / static_cast<double>(bins - 1);
-          const double mel = hz_to_mel(hz, c.scale);
-          const double up = (mel - e0) / (e1 - e0), down = (e2 - mel) / (e2 - e1);
-          w = up < down ? up : down;
-        } else {
-          const double hz = static_cast<double>(k) * c.sample_rate / static_cast<double>(c.fft_size);
-          const double up = (hz - h0) / (h1 - h0), down = (h2 - hz) / (h2 - h1);
-          w = up < down ? up : down;
-        }
-        if (!(w > 0.0)) continue;
-        float wf = static_cast<float>(w);
-        if (c.norm == MelNorm::kSlaney) wf = static_cast<float>(static_cast<double>(wf) * enorm);
+        const float wf = mel_weight(c, band, k);
+        if (!(wf > 0.0f)) continue;
         if (count_[m] == 0) first_[m] = k;
         // A triangle's support is one interval: bins between its first and this one are inside.
         while (first_[m] + count_[m] < k) {

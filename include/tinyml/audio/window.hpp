@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Analysis windows and framing with tf.signal.frame's conventions.
+// Analysis windows and framing with tf.signal.frame's conventions, and librosa's centred frames.
 //
 // Contract: buffers hold the lengths stated; no allocation.
 // Numerics: window values are computed in double and rounded to float32 once. TensorFlow's
@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 #include "tinyml/config.hpp"
 
@@ -47,6 +48,33 @@ constexpr std::size_t frame_count(std::size_t num_samples, std::size_t frame_len
   if (frame_length == 0 || frame_step == 0) return 0;
   if (pad_end) return (num_samples + frame_step - 1) / frame_step;
   return num_samples < frame_length ? 0 : 1 + (num_samples - frame_length) / frame_step;
+}
+
+/// Padding of a centred frame (librosa's stft(center=True)) where it reaches past the signal.
+enum class PadMode : std::uint8_t {
+  kConstant,  ///< zeros (librosa >= 0.10's default pad_mode='constant')
+  kReflect,   ///< mirror without repeating the edge sample (numpy 'reflect'; librosa <= 0.9's default)
+};
+
+/// Frames librosa.stft(center=True) makes of `num_samples` samples: 1 + num_samples / frame_step
+/// (frame f is centred on sample f * frame_step). Returns 0 for frame_step 0.
+constexpr std::size_t centered_frame_count(std::size_t num_samples, std::size_t frame_step) noexcept {
+  return frame_step == 0 ? 0 : 1 + num_samples / frame_step;
+}
+
+/// The signal index that position `i` (possibly negative or >= num_samples) reads under padding
+/// `mode`, or -1 for a padding zero. kReflect folds with period 2 (num_samples - 1), which is what
+/// numpy.pad(mode='reflect') gives for pads of any length (a single sample is repeated); an empty
+/// signal is all zeros.
+inline std::ptrdiff_t padded_index(std::ptrdiff_t i, std::size_t num_samples, PadMode mode) noexcept {
+  const auto n = static_cast<std::ptrdiff_t>(num_samples);
+  if (i >= 0 && i < n) return i;
+  if (mode == PadMode::kConstant || n == 0) return -1;
+  if (n == 1) return 0;
+  const std::ptrdiff_t period = 2 * (n - 1);
+  std::ptrdiff_t r = i % period;
+  if (r < 0) r += period;
+  return r < n ? r : period - r;
 }
 
 /// Copies samples [start, start + length) of `signal` (num_samples long) into `out`, treating
