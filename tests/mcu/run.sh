@@ -3,10 +3,15 @@
 # Cortex-M runner: installs the cross toolchain and QEMU if missing, builds the counting plugin and
 # the firmware for one core, runs it under qemu-system-arm and returns the firmware's exit status.
 #
-#   bash tests/mcu/run.sh <test|bench|size|all> <cortex-m4|cortex-m7|cortex-m55> [SHARED_DIR] [FIRMWARE_ARGS...]
+#   bash tests/mcu/run.sh <test|corpus|bench|size|all> <cortex-m4|cortex-m7|cortex-m55> [SHARED_DIR] [FIRMWARE_ARGS...]
 #
-#   test    mcu_model_tests: every model, 5 golden inputs, native + reference, outputs and every
-#           intermediate tensor bit-exact; last line "N passed, M failed"
+#   test    mcu_kernel_tests: native kernels vs the reference on random shapes;
+#           mcu_model_tests: every model, 5 golden inputs, native + reference, outputs and every
+#           intermediate tensor bit-exact; last line "N passed, M failed";
+#           mcu_corpus_tests: every case of tests/data/corpus (read through semihosting), native +
+#           reference, vs LiteRT's goldens; a "group ..." line per group, last line PASS/FAIL
+#   corpus  mcu_corpus_tests alone; FIRMWARE_ARGS: --case SUBSTR --shard K/N --verbose --trace
+#           --corpus DIR (SHARED_DIR is optional: the corpus is in the repository)
 #   bench   mcu_bench under the instruction-counting plugin: model=... lines, per-op counts, stack
 #   size    -Os KWS firmware: section sizes, the library object's .text+.rodata from the linker
 #           map, nm check (no malloc / operator new / __cxa_*), and one run under QEMU
@@ -14,20 +19,21 @@
 #
 # SHARED_DIR defaults to ../shared beside the repository. FIRMWARE_ARGS go to the firmware:
 #   --inputs N (1..5)   --models kws_dscnn_int8,ad01_int8   --no-ops (bench: no per-op counts)
+#   (mcu_corpus_tests ignores these)
 # Environment: TINYML_MCU_BUILD (build root, default <repo>/build-mcu), JOBS (default 2),
 #   TINYML_MCU_TIMEOUT (seconds per QEMU run, default 900), CI=true (missing SHARED_DIR fails
 #   instead of skipping with status 77).
 set -uo pipefail
 
 usage() {
-  sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 [ $# -ge 2 ] || usage
 mode=$1
 cpu=$2
 shift 2
-case "$mode" in test | bench | size | all) ;; *) usage ;; esac
+case "$mode" in test | corpus | bench | size | all) ;; *) usage ;; esac
 case "$cpu" in cortex-m4 | cortex-m7 | cortex-m55) ;; *) echo "unknown cpu '$cpu'" >&2; usage ;; esac
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -71,8 +77,10 @@ install_missing() {
 install_missing
 
 # ---- inputs ---------------------------------------------------------------------------------
-# Every mode needs the shared models (the size firmware embeds the KWS model).
-if [ ! -f "$shared/models/kws_dscnn_int8.tflite" ]; then
+# Every mode but corpus needs the shared models (the size firmware embeds the KWS model).
+if [ "$mode" = corpus ] && [ ! -d "$shared" ]; then
+  shared=$root  # only passed on (--shared) and recorded in the build: any existing folder
+elif [ ! -f "$shared/models/kws_dscnn_int8.tflite" ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "FAIL: shared models not found at $shared (CI=true requires them)" >&2
     exit 1
@@ -140,9 +148,8 @@ report_rc() {  # what, rc, start time
 }
 
 run_test() {
-  build_firmware mcu_kernel_tests
-  build_firmware mcu_model_tests
-  local t0 rc krc
+  build_firmware mcu_kernel_tests mcu_model_tests mcu_corpus_tests example_kws_mcu
+  local t0 rc krc crc erc
   t0=$(now)
   qemu_run "$build/mcu_kernel_tests.elf"
   krc=$?
@@ -151,7 +158,27 @@ run_test() {
   qemu_run "$build/mcu_model_tests.elf"
   rc=$?
   report_rc "mcu_model_tests" "$rc" "$t0"
+  t0=$(now)
+  qemu_run "$build/mcu_corpus_tests.elf"
+  crc=$?
+  report_rc "mcu_corpus_tests" "$crc" "$t0"
+  t0=$(now)
+  qemu_run "$build/example_kws_mcu.elf"  # exits 0 only if it hears "yes" in yes_espeak.wav
+  erc=$?
+  report_rc "example_kws_mcu" "$erc" "$t0"
   [ "$krc" -ne 0 ] && rc=$krc
+  [ "$crc" -ne 0 ] && [ "$rc" -eq 0 ] && rc=$crc
+  [ "$erc" -ne 0 ] && [ "$rc" -eq 0 ] && rc=$erc
+  return "$rc"
+}
+
+run_corpus() {
+  build_firmware mcu_corpus_tests
+  local t0 rc
+  t0=$(now)
+  qemu_run "$build/mcu_corpus_tests.elf"
+  rc=$?
+  report_rc "mcu_corpus_tests" "$rc" "$t0"
   return "$rc"
 }
 
@@ -277,6 +304,7 @@ status=0
 t_all=$(now)
 case "$mode" in
   test) run_test; status=$? ;;
+  corpus) run_corpus; status=$? ;;
   bench) run_bench; status=$? ;;
   size) run_size; status=$? ;;
   all)

@@ -4,9 +4,17 @@
 // word of weights (SXTB16 twice) through SMLABB/SMLATT into four per-channel accumulators. The
 // in-image window of each output pixel is clipped once, so no tap is tested for padding; windows
 // three taps wide are unrolled. Requantization is per channel, then four bytes are stored at
-// once. Channel tails (C % 4) are scalar; other depth multipliers use the reference path.
+// once. Channel tails (C % 4) are scalar.
+// Depth multipliers > 1: the weights are repacked once per call as int16, one row of taps per
+// output channel (window order, padded to an even count with a zero), and for each output pixel
+// and input channel the window's taps are gathered into an int16 patch with the input offset
+// added (taps outside the image hold 0, which the reference skips). The depth_multiplier output
+// channels of that input channel then take one SMLAD per two taps each, four channels per pass
+// sharing each patch word.
 //
-// Contract: as kernels::DepthwiseConvS8; no scratch.
+// Contract: as kernels::DepthwiseConvS8; scratch_bytes() = 12 * in_c (requantization constants)
+//   for depth multiplier 1, else 12 * out_c + 2 * taps2 * (out_c + 1) bytes (taps2 = k_h * k_w
+//   rounded up to even); 4-byte aligned.
 // Numerics: bit-exact with the reference (same int32 sums; dsp::requantize_out equals
 //   multiply_by_quantized_multiplier, TFLite's MultiplyByQuantizedMultiplier, double rounding).
 #pragma once
@@ -14,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "tinyml/kernels/arch/cortexm_dsp/primitives.hpp"
 #include "tinyml/kernels/depthwise_conv_s8.hpp"
@@ -215,19 +224,95 @@ inline void clip_taps(std::int32_t start, std::int32_t step, std::int32_t n, std
   *k1 = hi;
 }
 
+/// Four int8 at src plus the input offset (off2: in both halves) as four int16 at dst, in order.
+inline void widen4(const std::int8_t* src, std::int32_t off2, std::int16_t* dst) noexcept {
+  const std::uint32_t v = load4(src);
+  const auto e = static_cast<std::uint32_t>(sxtab16(off2, v));        // x0, x2
+  const auto o = static_cast<std::uint32_t>(sxtab16_ror8(off2, v));   // x1, x3
+  const std::uint32_t lo = (e & 0xFFFFu) | (o << 16);                  // x0, x1
+  const std::uint32_t hi = (e >> 16) | (o & 0xFFFF0000u);              // x2, x3
+  auto* d = reinterpret_cast<std::int8_t*>(dst);
+  store4(d, lo);
+  store4(d + 4, hi);
+}
+
+/// Depth multiplier > 1: wpack[oc][t] = filter tap t of output channel oc as int16 (t < taps2,
+/// zero past the taps).
+inline void dw_mult_pack(const DepthwiseConvS8Args& a, std::int32_t taps2,
+                         std::int16_t* wpack) noexcept {
+  const std::int32_t c_out = a.in_c * a.depth_multiplier;
+  const std::int32_t taps = a.k_h * a.k_w;
+  for (std::int32_t oc = 0; oc < c_out; ++oc, wpack += taps2) {
+    const std::int8_t* f = a.filter + oc;
+    for (std::int32_t t = 0; t < taps; ++t, f += c_out) wpack[t] = *f;
+    if (taps2 != taps) wpack[taps] = 0;
+  }
+}
+
+/// Sums of `n` (1 or 4) consecutive output channels over the patch: acc[j] += sum_t
+/// patch[t] * w[j][t], two taps per SMLAD (pairs = taps2 / 2; rows of w `taps2` int16 apart).
+template <int N>
+inline void dw_mult_dot(const std::int16_t* patch, const std::int16_t* w, std::int32_t taps2,
+                        std::int32_t pairs, std::int32_t* acc) noexcept {
+  const auto* x = reinterpret_cast<const std::uint8_t*>(patch);
+  const auto* w0 = reinterpret_cast<const std::uint8_t*>(w);
+  std::int32_t a0 = acc[0];
+  if constexpr (N == 4) {
+    const auto* w1 = w0 + 2 * taps2;
+    const auto* w2 = w1 + 2 * taps2;
+    const auto* w3 = w2 + 2 * taps2;
+    std::int32_t a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    for (std::int32_t i = 0; i < pairs; ++i, x += 4, w0 += 4, w1 += 4, w2 += 4, w3 += 4) {
+      std::int32_t xv, v;
+      std::memcpy(&xv, x, 4);
+      std::memcpy(&v, w0, 4);
+      a0 = smlad(xv, v, a0);
+      std::memcpy(&v, w1, 4);
+      a1 = smlad(xv, v, a1);
+      std::memcpy(&v, w2, 4);
+      a2 = smlad(xv, v, a2);
+      std::memcpy(&v, w3, 4);
+      a3 = smlad(xv, v, a3);
+    }
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+  } else {
+    for (std::int32_t i = 0; i < pairs; ++i, x += 4, w0 += 4) {
+      std::int32_t xv, v;
+      std::memcpy(&xv, x, 4);
+      std::memcpy(&v, w0, 4);
+      a0 = smlad(xv, v, a0);
+    }
+  }
+  acc[0] = a0;
+}
+
 }  // namespace dsp
 
 template <>
 struct DepthwiseConvS8<arch::CortexMDsp> {
   using ImplArch = arch::CortexMDsp;
+  static std::int32_t taps2(const DepthwiseConvS8Args& a) noexcept {
+    return (a.k_h * a.k_w + 1) & ~1;
+  }
   static std::size_t scratch_bytes(const DepthwiseConvS8Args& a) noexcept {
-    return a.depth_multiplier == 1 ? sizeof(dsp::RightShiftQ) * static_cast<std::size_t>(a.in_c)
-                                   : 0;
+    if (a.depth_multiplier == 1) {
+      return sizeof(dsp::RightShiftQ) * static_cast<std::size_t>(a.in_c);
+    }
+    const std::size_t c_out =
+        static_cast<std::size_t>(a.in_c) * static_cast<std::size_t>(a.depth_multiplier);
+    return sizeof(dsp::RightShiftQ) * c_out +
+           sizeof(std::int16_t) * static_cast<std::size_t>(taps2(a)) * (c_out + 1);
   }
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
     if (a.depth_multiplier != 1) {
-      DepthwiseConvS8<arch::Generic>::run(a, scratch);
+      if (scratch == nullptr || a.depth_multiplier < 1) {
+        DepthwiseConvS8<arch::Generic>::run(a, scratch);
+      } else {
+        run_mult(a, scratch);
+      }
       return;
     }
     const std::int32_t c = a.in_c;
@@ -265,6 +350,96 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
             dsp::dw_pixel<2>(a, win, rq, out);
           } else {
             dsp::dw_pixel<0>(a, win, rq, out);
+          }
+        }
+      }
+    }
+  }
+
+  /// Depth multiplier > 1 (see the top of this file).
+  static void run_mult(const DepthwiseConvS8Args& a, void* scratch) noexcept {
+    const std::int32_t dm = a.depth_multiplier;
+    const std::int32_t c_out = a.in_c * dm;
+    const std::int32_t t2 = taps2(a);
+    auto* rq = static_cast<dsp::RightShiftQ*>(scratch);
+    auto* wpack = reinterpret_cast<std::int16_t*>(rq + c_out);
+    std::int16_t* patch = wpack + t2 * c_out;
+    dsp::dw_mult_pack(a, t2, wpack);
+    bool fast = true;
+    for (std::int32_t i = 0; i < c_out && fast; ++i) {
+      fast = dsp::right_shift_q(a.multiplier[i], a.shift[i], &rq[i]);
+    }
+    const dsp::OutClamp oc_clamp{a.output_offset, a.act_min, a.act_max};
+    const std::int32_t pairs = t2 / 2;
+    const std::int32_t in_row = a.in_w * a.in_c;
+    const std::int32_t groups = dm & ~3;  // output channels per input channel taken four at once
+    const std::int32_t step = a.dilation_w * a.in_c;  // input bytes between window columns
+    const std::int32_t off2 = dsp::dup16(a.input_offset);
+    const std::int32_t row_step = a.dilation_h * in_row;
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+        const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
+        std::int32_t ky0, ky1;
+        dsp::clip_taps(in_y0, a.dilation_h, a.k_h, a.in_h, &ky0, &ky1);
+        for (std::int32_t ox = 0; ox < a.out_w; ++ox) {
+          const std::int32_t in_x0 = ox * a.stride_w - a.pad_w;
+          std::int32_t kx0, kx1;
+          dsp::clip_taps(in_x0, a.dilation_w, a.k_w, a.in_w, &kx0, &kx1);
+          const bool inside = ky0 == 0 && ky1 == a.k_h && kx0 == 0 && kx1 == a.k_w;
+          if (!inside) {  // taps outside the image stay 0
+            for (std::int32_t t = 0; t < t2; t += 2) {
+              dsp::store4(reinterpret_cast<std::int8_t*>(patch + t), 0u);
+            }
+          } else if (t2 != a.k_h * a.k_w) {
+            patch[t2 - 1] = 0;
+          }
+          std::int8_t* out = a.output + ((b * a.out_h + oy) * a.out_w + ox) * c_out;
+          // Input at the first in-image tap of the window, channel 0.
+          const std::int8_t* win0 =
+              ky0 < ky1 && kx0 < kx1
+                  ? a.input + ((b * a.in_h + in_y0 + ky0 * a.dilation_h) * a.in_w + in_x0 +
+                               kx0 * a.dilation_w) * a.in_c
+                  : a.input;
+          const std::int32_t ncols = kx1 - kx0;
+          for (std::int32_t ic = 0; ic < a.in_c; ++ic) {
+            // The window of input channel ic, plus the input offset.
+            {
+              const std::int8_t* src = win0 + ic;
+              std::int16_t* dst = patch + ky0 * a.k_w + kx0;
+              for (std::int32_t ky = ky0; ky < ky1; ++ky, src += row_step, dst += a.k_w) {
+                const std::int8_t* s = src;
+                std::int16_t* d = dst;
+                std::int32_t n = ncols;
+                if (step == 1) {  // one channel, no dilation: four taps per word
+                  for (; n >= 4; n -= 4, s += 4, d += 4) dsp::widen4(s, off2, d);
+                }
+                for (; n > 0; --n, s += step, ++d) {
+                  *d = static_cast<std::int16_t>(*s + a.input_offset);
+                }
+              }
+            }
+            const std::int32_t o0 = ic * dm;
+            std::int32_t acc[4];
+            std::int32_t m = 0;
+            for (; m < groups; m += 4) {
+              const std::int32_t o = o0 + m;
+              for (std::int32_t j = 0; j < 4; ++j) acc[j] = a.bias != nullptr ? a.bias[o + j] : 0;
+              dsp::dw_mult_dot<4>(patch, wpack + o * t2, t2, pairs, acc);
+              for (std::int32_t j = 0; j < 4; ++j) {
+                out[o + j] = fast ? oc_clamp.one(dsp::requantize_rs(acc[j], rq[o + j]))
+                                  : dsp::requantize_out(acc[j], a.multiplier[o + j],
+                                                        a.shift[o + j], a.output_offset,
+                                                        a.act_min, a.act_max);
+              }
+            }
+            for (; m < dm; ++m) {
+              const std::int32_t o = o0 + m;
+              acc[0] = a.bias != nullptr ? a.bias[o] : 0;
+              dsp::dw_mult_dot<1>(patch, wpack + o * t2, t2, pairs, acc);
+              out[o] = fast ? oc_clamp.one(dsp::requantize_rs(acc[0], rq[o]))
+                            : dsp::requantize_out(acc[0], a.multiplier[o], a.shift[o],
+                                                  a.output_offset, a.act_min, a.act_max);
+            }
           }
         }
       }

@@ -64,6 +64,52 @@ struct RequantN {
   }
 };
 
+/// Per-lane requantization of four channels with the shift split once for many vectors:
+/// apply() equals requantize(x, multiplier, shift) lane by lane.
+struct ChanRequant {
+  int32x4_t multiplier, left, neg_right, fix;  // fix: -1 in lanes with a right shift, else 0
+  ChanRequant(int32x4_t m, int32x4_t shift) noexcept
+      : multiplier(m),
+        left(vmaxq_s32(shift, vdupq_n_s32(0))),
+        neg_right(vminq_s32(shift, vdupq_n_s32(0))),
+        fix(vshrq_n_s32(vminq_s32(shift, vdupq_n_s32(0)), 31)) {}
+  /// Four channels' multipliers (int32) and shifts (int8) from their arrays.
+  static ChanRequant load(const std::int32_t* m, const std::int8_t* s) noexcept {
+    return ChanRequant(vldrwq_s32(m), vldrbq_s32(s));
+  }
+  /// As load() for the first n < 4 channels (the other lanes are zero; nothing read past n).
+  static ChanRequant load_n(const std::int32_t* m, const std::int8_t* s, std::int32_t n) noexcept {
+    const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n));
+    return ChanRequant(vldrwq_z_s32(m, p), vldrbq_z_s32(s, p));
+  }
+  int32x4_t apply(int32x4_t x) const noexcept {
+    int32x4_t h = vqrdmulhq_s32(vshlq_s32(x, left), multiplier);
+    h = vaddq_s32(h, vandq_s32(vshrq_n_s32(h, 31), fix));  // h - 1 when h < 0 and shifting right
+    return vrshlq_s32(h, neg_right);
+  }
+};
+
+/// True when every shift is a right shift (>= 1 bit): requantization then needs neither the left
+/// shift nor the per-lane choice of the rounding fix.
+inline bool all_right_shifts(const std::int8_t* shift, std::int32_t n) noexcept {
+  std::int8_t mx = INT8_MIN;
+  std::int32_t i = 0;
+  for (; i + 16 <= n; i += 16) mx = vmaxvq_s8(mx, vldrbq_s8(shift + i));
+  if (i < n) {
+    const mve_pred16_t p = vctp8q(static_cast<std::uint32_t>(n - i));
+    mx = vmaxvq_p_s8(mx, vldrbq_z_s8(shift + i, p), p);
+  }
+  return mx < 0;
+}
+
+/// multiply_by_quantized_multiplier per lane when every lane's shift is negative (shift = the
+/// negated right shift): no left shift, and the rounding fix applies to every lane.
+inline int32x4_t requantize_right(int32x4_t x, int32x4_t multiplier, int32x4_t shift) noexcept {
+  int32x4_t h = vqrdmulhq_s32(x, multiplier);
+  h = vaddq_s32(h, vshrq_n_s32(h, 31));
+  return vrshlq_s32(h, shift);
+}
+
 /// Output zero point (wrapping add, as the reference) then the activation clamp.
 struct OutStage {
   std::int32_t output_offset, act_min, act_max;
