@@ -81,5 +81,20 @@ check "example_anomaly refuses a WAV shorter than one window with one line" "[ $
 "$bin/example_anomaly" --model "$ad" --wav "$au/ad_hum_16k.wav" --threshold x 2>"$tmp/e4"; rc=$?
 check "example_anomaly refuses a non-numeric threshold" "[ $rc -ne 0 ] && [ \$(wc -l < $tmp/e4) -eq 1 ]"
 
+# The models this project trains and ships (examples/models, see their cards), on the shipped
+# demo clips: the README demo's keyword, and the anomaly card's two clips on either side of its
+# threshold.
+em=$src/examples/models
+"$bin/example_kws" --model "$em/kws_espeak_int8.tflite" --wav "$em/yes_espeak.wav" >"$tmp/o1"; rc=$?
+check "example_kws, our model: yes_espeak.wav is 'yes' (labels from the .labels.txt beside it)" \
+  "[ $rc -eq 0 ] && grep -q '^label: yes score: 0\.9' $tmp/o1 && grep -q '^arena_bytes: ' $tmp/o1 && grep -q '^latency_us: ' $tmp/o1"
+thr=$(sed -n 's/.*--threshold \([0-9.]*\)`.*/\1/p' "$em/ad_synth_int8.md" | head -1)
+"$bin/example_anomaly" --model "$em/ad_synth_int8.tflite" --wav "$em/machine_normal.wav" --threshold "$thr" >"$tmp/o2"; rc=$?
+check "example_anomaly, our model: machine_normal.wav is normal at the card's threshold ($thr)" \
+  "[ $rc -eq 0 ] && grep -q '^decision: normal' $tmp/o2"
+"$bin/example_anomaly" --model "$em/ad_synth_int8.tflite" --wav "$em/machine_rub.wav" --threshold "$thr" >"$tmp/o3"; rc=$?
+check "example_anomaly, our model: machine_rub.wav is an anomaly at the card's threshold" \
+  "[ $rc -eq 0 ] && grep -q '^decision: anomaly' $tmp/o3"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,9 @@
 # Builds the libFuzzer target (clang, ASan + UBSan) and runs it for SECONDS (default 60), seeded
 # with the repository's models, the conformance corpus and the shared models when present.
 # Crashers land in build-fuzz/crashes/; copy each into tests/fuzz/regressions/ (replayed by ctest).
-#   bash tests/fuzz/run.sh [SECONDS] [SHARED_DIR]
+#   bash tests/fuzz/run.sh [SECONDS] [SHARED_DIR] [RUNS]
+# RUNS > 0 stops after that many executions instead (e.g. 10000000 for the long run; the time
+# limit still applies, so give SECONDS generously).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
@@ -20,6 +22,16 @@ if [ -d "$shared/models" ]; then
   find "$shared/models" -name '*.tflite' -size -100k -exec cp {} "$out/seeds/" \;
 fi
 cp "$root"/tests/fuzz/regressions/* "$out/seeds/" 2>/dev/null || true
+# Every model of the conformance corpus (index.txt: name group ops pack model_off model_size ...).
+corpus=$root/tests/data/corpus
+if [ -f "$corpus/index.txt" ]; then
+  while read -r name _ _ pack off size _; do
+    tail -c +$((off + 1)) "$corpus/$pack" | head -c "$size" > "$out/seeds/corpus_$name.tflite"
+  done < <(grep -v '^#' "$corpus/index.txt")
+fi
 echo "fuzz: $(ls "$out/seeds" | wc -l) seed files, ${secs}s"
-"$out/fuzz_model" -max_total_time="$secs" -max_len=1048576 -rss_limit_mb=2048 -print_final_stats=1 \
+runs=${3:-0}
+runs_flag=()
+[ "$runs" -gt 0 ] && runs_flag=(-runs="$runs")
+"$out/fuzz_model" "${runs_flag[@]}" -max_total_time="$secs" -max_len=1048576 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$out/crashes/" "$out/work" "$out/seeds" 2>&1 | tail -20

@@ -32,6 +32,31 @@ TEST_CASE_TEMPLATE("digits model is bit-exact with LiteRT's reference kernels", 
   }
 }
 
+// Every model the project ships with a golden folder (digits, kws_espeak, ad_synth): outputs and
+// every intermediate equal LiteRT's reference kernels on both paths (default = LiteRT rounding).
+TEST_CASE_TEMPLATE("shipped models are bit-exact with LiteRT's reference kernels", A,
+                   tinyml::arch::Generic, tinyml::arch::Native) {
+  int models = 0;
+  for (const char* stem : {"digits_cnn_int8", "kws_espeak_int8", "ad_synth_int8"}) {
+    const std::string golden = source_dir() + "/tests/data/golden/" + stem;
+    if (read_file(golden + "/in_1.bin").empty()) continue;  // goldens not generated for it
+    CAPTURE(stem);
+    Loaded l;
+    load_exact(source_dir() + "/examples/models/" + stem + ".tflite", &l);
+    REQUIRE_MESSAGE(l.status == tinyml::Status::kOk, l.interp.error_message());
+    for (int k = 1; k <= 5; ++k) {
+      CAPTURE(k);
+      const GoldenResult r = run_golden<A>(l.interp, golden, k);
+      CHECK_MESSAGE(r.first_diff.empty(), r.first_diff);
+      CHECK(r.tensors_checked > 0);
+      CHECK(r.tensors_equal == r.tensors_checked);
+      CHECK(r.output_equal);
+    }
+    ++models;
+  }
+  CHECK(models >= 2);
+}
+
 TEST_CASE("digits model: golden inputs are the documented generator's") {
   const Bytes in1 = read_file(kGolden + "/in_1.bin");
   REQUIRE_FALSE(in1.empty());
