@@ -26,7 +26,8 @@ cp "$root"/tests/fuzz/regressions/* "$out/seeds/" 2>/dev/null || true
 corpus=$root/tests/data/corpus
 if [ -f "$corpus/index.txt" ]; then
   while read -r name _ _ pack off size _; do
-    tail -c +$((off + 1)) "$corpus/$pack" | head -c "$size" > "$out/seeds/corpus_$name.tflite"
+    dd if="$corpus/$pack" of="$out/seeds/corpus_$name.tflite" bs=64K iflag=skip_bytes,count_bytes \
+      skip="$off" count="$size" status=none
   done < <(grep -v '^#' "$corpus/index.txt")
 fi
 echo "fuzz: $(ls "$out/seeds" | wc -l) seed files, ${secs}s"
