@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-"""Goldens for the hybrid (dynamic-range) KWS model, which TFLite Micro cannot run.
+"""LiteRT goldens for the float32 and hybrid models of ../shared/models.
+
+1. The float32 models (hello_world_float32, ad01_float32, vww_96_float32) on the shared float
+   goldens' inputs (golden/<stem>/in_<k>.bin): LiteRT BUILTIN_REF outputs written to
+   tests/data/float_goldens/<stem>/litert_<k>.out.bin, so the C++ test checks tinyml against LiteRT
+   as well as against TFLite Micro's float goldens.
+2. The hybrid (dynamic-range) KWS model, which TFLite Micro cannot run:
 
 Runs ../shared/models/kws_dscnn_float32.tflite (float32 activations, int8 CONV_2D weights) in
 LiteRT's Interpreter with OpResolverType.BUILTIN_REF (reference kernels, no delegates, one thread)
@@ -63,6 +69,28 @@ def main():
             name = f"{variant}_{k}.out.bin"
             y.tofile(os.path.join(out_dir, name))
             lines.append(f"  {name}: argmax {int(np.argmax(y))}, max {float(y.max()):.6g}")
+    for stem in ("hello_world_float32", "ad01_float32", "vww_96_float32"):
+        fit = interpreter(os.path.join(models, stem + ".tflite"))
+        fin, fout = fit.get_input_details()[0], fit.get_output_details()[0]
+        fdir = os.path.join(args.out, stem)
+        os.makedirs(fdir, exist_ok=True)
+        flines = []
+        for k in range(1, 6):
+            x = np.fromfile(os.path.join(models, "golden", stem, f"in_{k}.bin"), dtype="<f4")
+            fit.set_tensor(fin["index"], x.reshape(fin["shape"]))
+            fit.invoke()
+            y = fit.get_tensor(fout["index"]).astype("<f4")
+            y.tofile(os.path.join(fdir, f"litert_{k}.out.bin"))
+            t = np.fromfile(os.path.join(models, "golden", stem, f"out_{k}.bin"), dtype="<f4")
+            err = float(np.max(np.abs(y.reshape(-1) - t) / np.maximum(1.0, np.abs(t))))
+            flines.append(f"  litert_{k}.out.bin: max |LiteRT - TFLM golden| / max(1, |golden|) = {err:.3g}")
+        with open(os.path.join(fdir, "MANIFEST.txt"), "w") as f:
+            f.write(f"""LiteRT outputs of {stem}.tflite on ../shared/models/golden/{stem}/in_<k>.bin (inputs not
+stored), made by tools/make_float_goldens.py with ai-edge-litert {md.version("ai-edge-litert")}
+(OpResolverType.BUILTIN_REF, num_threads=1), numpy {np.__version__}. Output tensor 0, float32 LE.
+""")
+            f.write("\n".join(flines) + "\n")
+        lines += [f"{stem}:"] + flines
     with open(os.path.join(out_dir, "MANIFEST.txt"), "w") as f:
         f.write(f"""Goldens of {STEM}.tflite (hybrid: float32 activations, int8 CONV_2D weights), made by
 tools/make_float_goldens.py with ai-edge-litert {md.version("ai-edge-litert")} (Interpreter,

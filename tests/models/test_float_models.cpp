@@ -118,6 +118,34 @@ TEST_CASE_TEMPLATE("shared float32 models match TFLM's float goldens (relative t
   }
 }
 
+TEST_CASE_TEMPLATE("shared float32 models match LiteRT's reference kernels (relative tolerance 1e-4)", A,
+                   tinyml::arch::Generic, tinyml::arch::Native) {
+  for (const char* model : kFloatModels) {
+    const std::string stem = model;
+    CAPTURE(stem);
+    Loaded l;
+    load_exact(models_dir() + "/" + stem + ".tflite", &l);
+    REQUIRE_MESSAGE(l.status == tinyml::Status::kOk, l.interp.error_message());
+    if (l.status != tinyml::Status::kOk) continue;
+    double worst = 0.0;
+    for (int k = 1; k <= 5; ++k) {
+      CAPTURE(k);
+      const Bytes in = read_file(models_dir() + "/golden/" + stem + "/in_" + std::to_string(k) + ".bin");
+      const Bytes want = read_file(float_goldens_dir() + "/" + stem + "/litert_" + std::to_string(k) + ".out.bin");
+      const tinyml::TensorRef ti = l.interp.input(0), to = l.interp.output(0);
+      REQUIRE(in.size == ti.bytes);
+      REQUIRE(want.size == to.bytes);
+      if (in.size != ti.bytes || want.size != to.bytes) break;
+      std::memcpy(ti.data, in.data(), in.size);
+      REQUIRE(l.interp.template invoke_with<A>() == tinyml::Status::kOk);
+      const double e = max_error(to.as<float>(), reinterpret_cast<const float*>(want.data()), to.bytes / 4);
+      worst = std::max(worst, e);
+      CHECK(e <= kTolerance);
+    }
+    MESSAGE(stem << " [" << std::string(A::kName) << "] vs LiteRT: max error " << worst);
+  }
+}
+
 TEST_CASE_TEMPLATE("hybrid KWS (int8 weights, float32 activations) matches LiteRT's reference", A,
                    tinyml::arch::Generic, tinyml::arch::Native) {
   float scale = 0.0f;
