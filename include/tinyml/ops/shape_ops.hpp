@@ -156,7 +156,11 @@ struct Quantize {
         const std::int32_t v = p.in_type == model::TensorType::kInt8
                                    ? e.tensor<const std::int8_t>(p.input)[i]
                                    : e.tensor<const std::uint8_t>(p.input)[i];
-        q = quant::multiply_by_quantized_multiplier(v - p.in_zp, p.multiplier, p.shift) + p.out_zp;
+        // Wrapping add, as the reference's int add behaves on the targets it runs on: with an
+        // extreme scale ratio the product saturates near INT32_MAX and adding the zero point
+        // overflows (undefined in C++; fuzzer regression quantize_zp_overflow).
+        q = quant::wrapping_add(
+            quant::multiply_by_quantized_multiplier(v - p.in_zp, p.multiplier, p.shift), p.out_zp);
         q = static_cast<std::int32_t>(kernels_clamp(q, lo, hi));
       }
       out[i] = static_cast<std::uint8_t>(q);  // two's complement bytes for int8
