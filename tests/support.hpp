@@ -126,11 +126,16 @@ GoldenResult run_golden(Interp& in, const std::string& golden_dir, int k) {
   const Bytes input = read_file(golden_dir + "/in_" + std::to_string(k) + ".bin");
   const Bytes output = read_file(golden_dir + "/out_" + std::to_string(k) + ".bin");
   const tinyml::TensorRef ti = in.input(0);
-  if (input.empty() || output.empty() || input.size != ti.bytes) {
+  if (output.empty() || (!input.empty() && input.size != ti.bytes)) {
     r.first_diff = "golden input/output missing or of the wrong size";
     return r;
   }
-  std::memcpy(ti.data, input.data(), input.size);
+  if (input.empty()) {  // not stored: the documented generator (tools/make_goldens.py)
+    const std::vector<std::uint8_t> gen = golden_input(static_cast<std::uint32_t>(k), ti.bytes);
+    std::memcpy(ti.data, gen.data(), gen.size());
+  } else {
+    std::memcpy(ti.data, input.data(), input.size);
+  }
   const std::vector<int> listed = golden_tensor_indices(kdir);
   for (std::size_t op = 0; op < in.num_ops(); ++op) {
     in.invoke_op<A>(op);

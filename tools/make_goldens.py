@@ -62,6 +62,9 @@ def main():
     ap.add_argument("model")
     ap.add_argument("outdir")
     ap.add_argument("-n", type=int, default=5, help="number of inputs (default 5)")
+    ap.add_argument("--no-input-files", action="store_true",
+                    help="do not write in_<k>.bin (the tests regenerate them with the generator "
+                         "above; for input sizes where they would equal other projects' files)")
     args = ap.parse_args()
 
     it = Interpreter(model_path=args.model,
@@ -83,8 +86,9 @@ def main():
             it.set_tensor(extra["index"], np.zeros(extra["shape"], extra["dtype"]))
         it.set_tensor(in0["index"], np.frombuffer(buf, in0["dtype"]).reshape(in0["shape"]))
         it.invoke()
-        with open(os.path.join(args.outdir, f"in_{k}.bin"), "wb") as f:
-            f.write(buf)
+        if not args.no_input_files:
+            with open(os.path.join(args.outdir, f"in_{k}.bin"), "wb") as f:
+                f.write(buf)
         with open(os.path.join(args.outdir, f"out_{k}.bin"), "wb") as f:
             f.write(it.get_tensor(outputs[0]["index"]).tobytes())
         tdir = os.path.join(args.outdir, f"tensors_{k}")

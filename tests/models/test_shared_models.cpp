@@ -82,8 +82,11 @@ TEST_CASE_TEMPLATE("shared int8 models in the default mode are bit-exact with Li
     for (int k = 1; k <= 5; ++k) {
       CAPTURE(k);
       const Bytes in = read_file(models_dir() + "/golden/" + mc.stem + "/in_" + std::to_string(k) + ".bin");
-      const Bytes want = read_file(litert_dir(mc.stem) + "/out_" + std::to_string(k) + ".bin");
+      // tools/make_litert_goldens.py stores LiteRT's output only where it differs from TFLite
+      // Micro's golden (equal ones would be copies of ../shared data); absent = equal.
       const Bytes tflm = read_file(models_dir() + "/golden/" + mc.stem + "/out_" + std::to_string(k) + ".bin");
+      Bytes want = read_file(litert_dir(mc.stem) + "/out_" + std::to_string(k) + ".bin");
+      if (want.empty()) want = read_file(models_dir() + "/golden/" + mc.stem + "/out_" + std::to_string(k) + ".bin");
       REQUIRE_FALSE(want.empty());
       REQUIRE(in.size == l.interp.input(0).bytes);
       std::memcpy(l.interp.input(0).data, in.data(), in.size);
