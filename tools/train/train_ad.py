@@ -237,7 +237,7 @@ machine sounds. A demonstration model: it knows four synthetic motors, not real 
   bins, power 2, centred frames with reflect padding as MLPerf's librosa 0.6 and `example_anomaly`),
   10*log10(x + eps), 5 frames stacked.
 - Model: 640-64-64-8-64-64-640 FULLY_CONNECTED (ReLU), MSE on normal data only.
-  Ops: {", ".join(b["ops"])}. Shipped: **{best.upper()}** (better validation AUC).
+  Ops: {", ".join(b["ops"])}. Shipped: **{best.upper()}** (QAT only if strictly better on validation AUC, else PTQ).
 - Quantization: int8 in/out, full integer. PTQ: representative set = 500 training vectors. QAT:
   tensorflow-model-optimization `quantize_model`, range calibration (~3000 steps at learning rate
   0), {args.qat_epochs} epochs fine-tuning at 1e-4, then the same conversion.

@@ -377,7 +377,7 @@ not the variety of real speakers.
 - Quantization: int8 in/out, full integer. PTQ: representative set = 500 training clips. QAT:
   tensorflow-model-optimization `quantize_model`, range calibration (~3000 steps at learning rate
   0), {args.qat_epochs} epochs fine-tuning at 2e-4, then the same conversion.
-- Shipped: **{best.upper()}** (better validation accuracy).
+- Shipped: **{best.upper()}** (QAT only if strictly better on validation accuracy, else PTQ).
 - Input: int8 [1,49,10,1], scale {r.in_scale:.6g}, zero point {r.in_zp}. Output: int8 [1,12]
   softmax, scale {r.out_scale:.6g}, zero point {r.out_zp}. Labels: kws_espeak_int8.labels.txt.
 
