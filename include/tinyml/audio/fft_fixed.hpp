@@ -86,7 +86,8 @@ class RealFftQ31 {
           // (w b) in Q0 with 30 extra fraction bits kept until the halving: one rounding only.
           const std::int64_t tr = b[0] * wr - b[1] * wi;
           const std::int64_t ti = b[0] * wi + b[1] * wr;
-          const std::int64_t ar = static_cast<std::int64_t>(a[0]) << 30, ai = static_cast<std::int64_t>(a[1]) << 30;
+          // Multiply, not shift: a left shift of a negative value is undefined before C++20.
+          const std::int64_t ar = a[0] * (std::int64_t{1} << 30), ai = a[1] * (std::int64_t{1} << 30);
           a[0] = static_cast<std::int32_t>(fixed::rshift_round(ar + tr, 31));
           a[1] = static_cast<std::int32_t>(fixed::rshift_round(ai + ti, 31));
           b[0] = static_cast<std::int32_t>(fixed::rshift_round(ar - tr, 31));
