@@ -319,6 +319,10 @@ void test_pool(Tally& t, int cases) {
     a.filter_h = uniform(1, a.in_h < 5 ? a.in_h : 5);
     a.filter_w = uniform(1, a.in_w < 5 ? a.in_w : 5);
     if (chance(15)) {  // global pooling (KWS, ResNet-8)
+      if (chance(30)) {  // windows of more than 256 taps
+        a.in_h = uniform(12, 24);
+        a.in_w = uniform(22, 24);
+      }
       a.filter_h = a.in_h;
       a.filter_w = a.in_w;
     }
@@ -343,6 +347,7 @@ void test_pool(Tally& t, int cases) {
     }
     fill(g_in, in_bytes);
     if (chance(10)) std::memset(g_in, 0x80, static_cast<std::size_t>(in_bytes));  // all -128
+    if (chance(5)) std::memset(g_in, 0x7f, static_cast<std::size_t>(in_bytes));   // all 127
     a.input = g_in;
     act_range(&a.act_min, &a.act_max);
     compare(

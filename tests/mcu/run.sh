@@ -111,7 +111,9 @@ build_firmware() {  # targets...
     cmake -S "$root/tests/mcu" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$root/cmake/arm-none-eabi.cmake" \
       -DTINYML_MCU="$cpu" -DTINYML_SHARED_DIR="$shared" >"$build_root/configure-$cpu.log" 2>&1 ||
       { cat "$build_root/configure-$cpu.log"; echo "error: configure failed" >&2; exit 1; }
-  elif [ "$(sed -n 's/^TINYML_SHARED_DIR:PATH=//p' "$build/CMakeCache.txt")" != "$shared" ]; then
+  else
+    # Re-configure every time (cheap): a build tree left from an older checkout may lack targets
+    # that were added since, and make would not know them until CMake re-runs.
     cmake "$build" -DTINYML_SHARED_DIR="$shared" >/dev/null || exit 1
   fi
   local log="$build/build.log"
@@ -268,35 +270,45 @@ map_sizes() {  # map file
 }
 
 run_size() {
-  build_firmware mcu_size_kws
-  local elf="$build/mcu_size_kws.elf" map="$build/mcu_size_kws.map" rc=0 t0
-  local obj="$build/CMakeFiles/mcu_size_kws.dir/size_kws_infer.cpp.obj"
-  echo "== KWS size firmware (-Os), $cpu: sections of $(basename "$elf")"
-  arm-none-eabi-size -A "$elf" | awk '$1 ~ /^\.(vectors|text|rodata|ARM\.exidx|init_array|data|bss)$/ { printf("  %-12s %8d\n", $1, $2) }'
-  echo "== by object (linker map; model = the embedded .tflite + out_1.bin):"
-  map_sizes "$map"
-  echo "== undefined symbols of the library object ($(basename "$obj")):"
-  arm-none-eabi-nm -u "$obj" | awk '{ printf("  %s\n", $2) }' | arm-none-eabi-c++filt
-  local bad
-  bad=$(arm-none-eabi-nm -u "$obj" | awk '{ print $2 }' |
-        grep -E '^(malloc|calloc|realloc|free|_malloc_r|_free_r|_calloc_r|_realloc_r|_Znw|_Zna|_Zdl|_Zda|__cxa_)' || true)
-  if [ -n "$bad" ]; then
-    echo "FAIL: the library object references heap / C++ runtime symbols:"
-    while read -r sym; do echo "  $sym"; done <<<"$bad"
-    rc=1
-  else
-    echo "PASS: no malloc / operator new / delete / __cxa_* in the library object"
-  fi
-  if arm-none-eabi-nm "$elf" | awk '{ print $NF }' | grep -qE '^(malloc|_malloc_r)$'; then
-    echo "note: the firmware image contains malloc (pulled by something outside the library)"
-  else
-    echo "note: the whole firmware image contains no malloc"
-  fi
-  t0=$(now)
-  qemu_run "$elf"
-  local run_rc=$?
-  report_rc "mcu_size_kws" "$run_rc" "$t0"
-  [ "$run_rc" -ne 0 ] && rc=$run_rc
+  build_firmware mcu_size_kws mcu_size_kws_o2 mcu_size_kws_os_terse
+  local rc=0 t0 v elf map obj label text
+  for v in mcu_size_kws:-Os mcu_size_kws_o2:-O2 "mcu_size_kws_os_terse:-Os TINYML_NO_ERROR_STRINGS"; do
+    elf="$build/${v%%:*}.elf" map="$build/${v%%:*}.map" label=${v#*:}
+    echo "== KWS size firmware ($label), $cpu: sections of $(basename "$elf")"
+    arm-none-eabi-size -A "$elf" | awk '$1 ~ /^\.(vectors|text|rodata|ARM\.exidx|init_array|data|bss)$/ { printf("  %-12s %8d\n", $1, $2) }'
+    echo "== by object (linker map; model = the embedded .tflite + out_1.bin):"
+    map_sizes "$map"
+    text=$(arm-none-eabi-size -A "$elf" | awk '$1 == ".text" { print $2 }')
+    echo "size: cpu=$cpu build=\"$label\" firmware_text=$text target_text<=24576: $([ "$text" -le 24576 ] && echo met || echo NOT met)"
+  done
+  local bad run_rc t
+  for t in mcu_size_kws mcu_size_kws_o2 mcu_size_kws_os_terse; do
+    elf="$build/$t.elf"
+    obj="$build/CMakeFiles/$t.dir/size_kws_infer.cpp.obj"
+    if [ "$t" = mcu_size_kws ]; then
+      echo "== undefined symbols of the library object ($t: $(basename "$obj")):"
+      arm-none-eabi-nm -u "$obj" | awk '{ printf("  %s\n", $2) }' | arm-none-eabi-c++filt
+    fi
+    bad=$(arm-none-eabi-nm -u "$obj" | awk '{ print $2 }' |
+          grep -E '^(malloc|calloc|realloc|free|_malloc_r|_free_r|_calloc_r|_realloc_r|_Znw|_Zna|_Zdl|_Zda|__cxa_)' || true)
+    if [ -n "$bad" ]; then
+      echo "FAIL: $t: the library object references heap / C++ runtime symbols:"
+      while read -r sym; do echo "  $sym"; done <<<"$bad"
+      rc=1
+    else
+      echo "PASS: $t: no malloc / operator new / delete / __cxa_* in the library object"
+    fi
+    if arm-none-eabi-nm "$elf" | awk '{ print $NF }' | grep -qE '^(malloc|_malloc_r)$'; then
+      echo "note: $t: the firmware image contains malloc (pulled by something outside the library)"
+    else
+      echo "note: $t: the whole firmware image contains no malloc"
+    fi
+    t0=$(now)
+    qemu_run "$elf"
+    run_rc=$?
+    report_rc "$t" "$run_rc" "$t0"
+    [ "$run_rc" -ne 0 ] && rc=$run_rc
+  done
   return "$rc"
 }
 

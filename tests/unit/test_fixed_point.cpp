@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
 
@@ -229,5 +230,103 @@ TEST_CASE("exp_on_negative_values and the reciprocal track their real functions"
     const auto raw = static_cast<std::int32_t>(x * 2147483648.0);
     const double got = q::one_over_one_plus_x_for_x_in_0_1(raw) / 2147483648.0;
     REQUIRE(std::fabs(got - 1.0 / (1.0 + raw / 2147483648.0)) < 1e-8);
+  }
+}
+
+namespace {
+// A float drawn to reach the corners: random bit patterns of positive normals over the range
+// requantization scales live in, subnormals, powers of two and short significands (which make
+// exact ratios and half-way Q31 roundings likely).
+float corner_float(std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::uint32_t> bits(0, 0xffffffffu);
+  std::uniform_int_distribution<int> kind(0, 9), e(-60, 40), small(1, 4095);
+  switch (kind(rng)) {
+    case 0: return std::ldexp(1.0f, e(rng));
+    case 1:
+    case 2: return std::ldexp(static_cast<float>(small(rng)), e(rng));
+    case 3: {  // subnormal
+      const std::uint32_t u = (bits(rng) & 0x7fffffu) | 1u;
+      float f;
+      std::memcpy(&f, &u, sizeof f);
+      return f;
+    }
+    case 4: {  // anywhere in the normal range
+      const std::uint32_t u = (bits(rng) % (0x7f7fffffu - 0x00800000u)) + 0x00800000u;
+      float f;
+      std::memcpy(&f, &u, sizeof f);
+      return f;
+    }
+    default: {  // typical scales: 2^-20 .. 2^4 with a random significand
+      const float m = 1.0f + static_cast<float>(bits(rng) & 0x7fffffu) / 8388608.0f;
+      return std::ldexp(m, std::uniform_int_distribution<int>(-20, 4)(rng));
+    }
+  }
+}
+void check_same(bool ok_d, const q::QuantizedMultiplier& d, bool ok_e,
+                const q::QuantizedMultiplier& x, double real) {
+  INFO("real = " << real);
+  REQUIRE(ok_d == ok_e);
+  if (ok_d) {
+    REQUIRE(d.multiplier == x.multiplier);
+    REQUIRE(d.shift == x.shift);
+  }
+}
+}  // namespace
+
+TEST_CASE("quantize_multiplier on exact values (integer only) equals the double computation") {
+  // The double path (hardware FPU, std::frexp / std::round) is the oracle for the integer path
+  // that Cortex-M builds use to avoid soft-double: same multiplier, shift and verdict.
+  std::mt19937_64 rng(11);
+  q::QuantizedMultiplier d, x;
+  for (int i = 0; i < 400000; ++i) {
+    const float a = corner_float(rng), b = corner_float(rng), c = corner_float(rng);
+    INFO("a = " << a << " b = " << b << " c = " << c);
+    // in_scale * w_scale / out_scale, product in double (per-channel conv / depthwise).
+    const double r1 = static_cast<double>(a) * static_cast<double>(b) / static_cast<double>(c);
+    check_same(q::quantize_multiplier(r1, &d), d,
+               q::quantize_multiplier(q::exact_mul(q::exact(a), q::exact(b)), q::exact(c), &x), x, r1);
+    // Product in float first (per-tensor FULLY_CONNECTED).
+    const double r2 = static_cast<double>(a * b) / static_cast<double>(c);
+    check_same(q::quantize_multiplier(r2, &d), d,
+               q::quantize_multiplier(q::exact(a * b), q::exact(c), &x), x, r2);
+    // A plain ratio, and one with a power-of-two factor (ADD's 2 * max and 2^20 * out_scale).
+    const double r3 = static_cast<double>(a) / (std::ldexp(static_cast<double>(c), 20));
+    check_same(q::quantize_multiplier(r3, &d), d,
+               q::quantize_multiplier(q::exact(a), q::exact_ldexp(q::exact(c), 20), &x), x, r3);
+  }
+  // Zero, infinity, NaN and negative operands give the double path's verdicts.
+  const float specials[] = {0.0f, -0.0f, INFINITY, -INFINITY, std::nanf(""), -1.5f, 2.5f};
+  for (float a : specials) {
+    for (float c : specials) {
+      const double r = static_cast<double>(a) / static_cast<double>(c);
+      check_same(q::quantize_multiplier(r, &d), d, q::quantize_multiplier(q::exact(a), q::exact(c), &x),
+                 x, r);
+    }
+  }
+}
+
+TEST_CASE("round_half_away(float) equals std::round, sign of zero included") {
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<std::uint32_t> bits(0, 0xffffffffu);
+  auto check = [](float v) {
+    const float want = std::round(v), got = q::round_half_away(v);
+    INFO("v = " << v);
+    if (std::isnan(want)) {
+      REQUIRE(std::isnan(got));
+    } else {
+      REQUIRE(got == want);
+      REQUIRE(std::signbit(got) == std::signbit(want));
+    }
+  };
+  for (int i = 0; i < 1000000; ++i) {
+    std::uint32_t u = bits(rng);
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    check(f);
+    check(static_cast<float>(static_cast<std::int32_t>(u % 20001) - 10000) / 4.0f);  // halves
+  }
+  for (float v : {0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -0.49999997f, 0.49999997f, 8388607.5f,
+                  -8388607.5f, 8388608.0f, 16777217.0f, 0.0f, -0.0f, INFINITY, -INFINITY}) {
+    check(v);
   }
 }

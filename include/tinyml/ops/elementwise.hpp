@@ -66,14 +66,15 @@ struct Add {
     TINYML_TRY(c.qparams(y, "input", &q2));
     TINYML_TRY(c.qparams(out, "output", &qo));
     a.left_shift = 20;
-    const double twice_max = 2.0 * static_cast<double>(q1.scale > q2.scale ? q1.scale : q2.scale);
+    // The reference's double arithmetic, exactly, in integers (no soft-double on MCUs).
+    const quant::Exact twice_max =
+        quant::exact_ldexp(quant::exact(q1.scale > q2.scale ? q1.scale : q2.scale), 1);
     quant::QuantizedMultiplier m1, m2, mo;
     const bool ok =
-        quant::quantize_multiplier(static_cast<double>(q1.scale) / twice_max, &m1) &&
-        quant::quantize_multiplier(static_cast<double>(q2.scale) / twice_max, &m2) &&
-        quant::quantize_multiplier(
-            twice_max / (static_cast<double>(1 << a.left_shift) * static_cast<double>(qo.scale)),
-            &mo);
+        quant::quantize_multiplier(quant::exact(q1.scale), twice_max, &m1) &&
+        quant::quantize_multiplier(quant::exact(q2.scale), twice_max, &m2) &&
+        quant::quantize_multiplier(twice_max, quant::exact_ldexp(quant::exact(qo.scale), a.left_shift),
+                                   &mo);
     if (!ok || m1.shift > 0 || m2.shift > 0 || mo.shift > 0) {
       return c.fail(Status::kBadQuantization,
                     "output scale too small for the inputs' (TFLite requires multipliers < 1)");
@@ -132,15 +133,23 @@ struct Softmax {
                     "int8 softmax output must have scale 1/256 and zero point -128");
     }
     const model::TableView o = c.op.options(model::OptionsType::kSoftmax);
-    const double beta = static_cast<double>(o.scalar<float>(model::fid::softmax::kBeta, 0.0f));
-    if (!(beta > 0.0) || !std::isfinite(beta)) {
+    const float beta = o.scalar<float>(model::fid::softmax::kBeta, 0.0f);
+    if (!(beta > 0.0f) || !(beta <= std::numeric_limits<float>::max())) {
       return c.fail(Status::kInvalidModel, "softmax beta must be finite and > 0");
     }
     constexpr int kIntegerBits = 5;
-    const double real = std::fmin(beta * static_cast<double>(qi.scale) * (1 << (31 - kIntegerBits)),
-                                  (1LL << 31) - 1.0);
+    // min(beta * input_scale * 2^(31 - 5), 2^31 - 1) as the reference computes it in double;
+    // the product of two floats is exact, so integers reproduce it.
+    quant::Exact real = quant::exact_ldexp(
+        quant::exact_mul(quant::exact(beta), quant::exact(qi.scale)), 31 - kIntegerBits);
+    quant::Exact cap;
+    cap.mant = (std::uint64_t{1} << 31) - 1;
+    if (quant::exact_ge(real, cap)) real = cap;
+    quant::Exact one;
+    one.mant = 1;
     quant::QuantizedMultiplier qm;
-    if (!(real > 1.0) || !quant::quantize_multiplier(real, &qm) || qm.shift < 0) {
+    if (!real.finite || real.negative || quant::exact_ge(one, real) ||
+        !quant::quantize_multiplier(real, one, &qm) || qm.shift < 0) {
       return c.fail(Status::kBadQuantization, "softmax beta * input scale is out of range");
     }
     auto& a = p.args;
@@ -153,10 +162,9 @@ struct Softmax {
     a.input_multiplier = qm.multiplier;
     a.input_left_shift = qm.shift;
     // TFLite's CalculateInputRadius(5, shift): floor((2^5 - 1) * 2^26 / 2^shift), negated.
-    const double radius = 1.0 * ((1 << kIntegerBits) - 1) *
-                          static_cast<double>(1LL << (31 - kIntegerBits)) /
-                          static_cast<double>(1LL << qm.shift);
-    a.diff_min = -static_cast<std::int32_t>(std::floor(radius));
+    const std::int64_t radius =
+        ((std::int64_t{1} << kIntegerBits) - 1) * (std::int64_t{1} << (31 - kIntegerBits)) >> qm.shift;
+    a.diff_min = -static_cast<std::int32_t>(radius);
     p.input = in; p.output = out;
     return Status::kOk;
   }

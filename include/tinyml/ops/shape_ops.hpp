@@ -125,7 +125,7 @@ struct Quantize {
       runtime::QParams qi;
       TINYML_TRY(c.qparams(in, "input", &qi));
       quant::QuantizedMultiplier m;
-      if (!quant::quantize_multiplier(static_cast<double>(qi.scale) / static_cast<double>(qo.scale), &m)) {
+      if (!quant::quantize_multiplier(quant::exact(qi.scale), quant::exact(qo.scale), &m)) {
         return c.fail(Status::kBadQuantization, "requantization scale out of range");
       }
       p.in_zp = qi.zero_point;

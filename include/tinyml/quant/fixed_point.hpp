@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "tinyml/config.hpp"
@@ -93,7 +94,16 @@ constexpr std::int32_t multiply_by_quantized_multiplier_as(std::int32_t x, std::
 
 /// TFLite's TfLiteRound: round half away from zero.
 inline double round_half_away(double x) noexcept { return std::round(x); }
-inline float round_half_away(float x) noexcept { return std::round(x); }
+/// The float overload without libm (no roundf on bare metal): |x| >= 2^23 is already integral
+/// (or NaN/inf); below, truncation through int32 and the exact difference x - trunc(x) decide.
+inline float round_half_away(float x) noexcept {
+  if (!(x > -8388608.0f && x < 8388608.0f)) return x;
+  const float t = static_cast<float>(static_cast<std::int32_t>(x));
+  const float d = x - t;
+  if (d >= 0.5f) return t + 1.0f;
+  if (d <= -0.5f) return t - 1.0f;
+  return std::copysign(t, x);
+}
 
 /// A real multiplier as significand (Q31, in [2^30, 2^31)) and power-of-two exponent.
 struct QuantizedMultiplier {
@@ -147,6 +157,143 @@ inline bool quantize_multiplier_signed(double real, QuantizedMultiplier* out) no
   if (shift > 30) {  // as the reference: saturates to the largest *positive* multiplier
     shift = 30;
     q_fixed = (1LL << 31) - 1;
+  }
+  out->multiplier = static_cast<std::int32_t>(q_fixed);
+  out->shift = shift;
+  return true;
+}
+
+/// An exact real number sign * mant * 2^exp, for computing requantization multipliers without
+/// double-precision arithmetic (which Cortex-M4/M33/M55 lack in hardware: the soft-double library
+/// costs ~5 KB of flash). Products of two floats are exact (48-bit significands).
+struct Exact {
+  std::uint64_t mant = 0;  // < 2^53, so the value is also exactly a double (not finite: 0 = inf)
+  int exp = 0;
+  bool negative = false;
+  bool finite = true;
+};
+
+/// The exact value of a float (subnormals included; infinities and NaN are not finite).
+inline Exact exact(float f) noexcept {
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &f, sizeof bits);
+  Exact e;
+  e.negative = (bits >> 31) != 0;
+  const int biased = static_cast<int>((bits >> 23) & 0xffu);
+  const std::uint32_t frac = bits & 0x7fffffu;
+  if (biased == 0xff) {
+    e.finite = false;
+    e.mant = frac;  // 0: infinity; otherwise NaN
+  } else if (biased == 0) {
+    e.mant = frac;
+    e.exp = -149;
+  } else {
+    e.mant = frac | 0x800000u;
+    e.exp = biased - 150;
+  }
+  return e;
+}
+
+/// a * b, exactly (both significands below 2^26, so the product stays below 2^53).
+inline Exact exact_mul(Exact a, Exact b) noexcept {
+  Exact r;
+  r.mant = a.mant * b.mant;
+  r.exp = a.exp + b.exp;
+  r.negative = a.negative != b.negative;
+  r.finite = a.finite && b.finite;
+  if (!r.finite) {  // NaN if either is NaN or it is infinity * 0; else infinity (mant 0)
+    const bool nan = (!a.finite && a.mant != 0) || (!b.finite && b.mant != 0) ||
+                     (a.finite && a.mant == 0) || (b.finite && b.mant == 0);
+    r.mant = nan ? 1u : 0u;
+  }
+  return r;
+}
+
+/// a * 2^k, exactly.
+inline Exact exact_ldexp(Exact a, int k) noexcept {
+  a.exp += k;
+  return a;
+}
+
+/// Number of significant bits of v (0 for 0).
+inline int bit_length(std::uint64_t v) noexcept {
+  int n = 0;
+  while (v != 0) {
+    v >>= 1;
+    ++n;
+  }
+  return n;
+}
+
+/// a >= b for finite, non-negative exact values.
+inline bool exact_ge(Exact a, Exact b) noexcept {
+  if (b.mant == 0) return true;
+  if (a.mant == 0) return false;
+  const int la = bit_length(a.mant) + a.exp, lb = bit_length(b.mant) + b.exp;
+  if (la != lb) return la > lb;
+  // Same magnitude class: align the significands at bit 62 and compare.
+  const std::uint64_t ma = a.mant << (63 - bit_length(a.mant));
+  const std::uint64_t mb = b.mant << (63 - bit_length(b.mant));
+  return ma >= mb;
+}
+
+/// TFLite's QuantizeMultiplier(num / den) where the quotient is the correctly rounded double of
+/// the exact ratio, computed with integers only: bit-identical to
+/// quantize_multiplier(double(num) / double(den)) for every num, den that are exact doubles.
+/// Returns false where that would (negative, infinite or NaN ratio).
+inline bool quantize_multiplier(Exact num, Exact den, QuantizedMultiplier* out) noexcept {
+  if (!num.finite || (!den.finite && den.mant != 0)) return false;  // inf or NaN ratio
+  if (den.finite && den.mant == 0) return false;                     // x / 0: inf or NaN
+  if (num.mant == 0 || !den.finite) {                                // 0 / x and x / inf: 0
+    *out = {};
+    return true;
+  }
+  if (num.negative != den.negative) return false;
+  // Normalize both significands to [2^62, 2^63) and divide bit by bit: 55 quotient bits plus a
+  // sticky bit are enough to round to 53 bits exactly.
+  const int ln = bit_length(num.mant), ld = bit_length(den.mant);
+  std::uint64_t r = num.mant << (63 - ln);
+  const std::uint64_t d = den.mant << (63 - ld);
+  int e = (num.exp + ln) - (den.exp + ld);  // ratio = (r / d) * 2^e, r / d in (1/2, 2)
+  if (r < d) {
+    r <<= 1;  // r < 2^63 here, so no bit is lost
+    --e;
+  }
+  std::uint64_t q = 0;  // ratio = q * 2^(e - 54) + remainder, q in [2^54, 2^55)
+  for (int i = 0; i < 55; ++i) {
+    q <<= 1;
+    if (r >= d) {
+      q |= 1u;
+      r -= d;
+    }
+    r <<= 1;
+  }
+  // Round to the double's 53 bits, to nearest with ties to even.
+  const unsigned low = static_cast<unsigned>(q & 3u);
+  std::uint64_t q53 = q >> 2;
+  if (low == 3u || (low == 2u && (r != 0 || (q53 & 1u) != 0))) ++q53;
+  if (q53 == (std::uint64_t{1} << 53)) {
+    q53 >>= 1;
+    ++e;
+  }
+  // The double is q53 * 2^(e - 52); its frexp fraction is in [1/2, 1) with exponent e + 1.
+  // Ratios of products of floats stay far inside the double's normal range except for the
+  // overflow that TFLite would see as infinity; tiny ratios are flushed to 0 below.
+  if (e > 1023) return false;
+  int shift = e < -64 ? -64 : e + 1;
+  // Q31 significand, rounded half away from zero: q53 * 2^(31 - 53).
+  std::int64_t q_fixed = static_cast<std::int64_t>((q53 + (std::uint64_t{1} << 21)) >> 22);
+  if (q_fixed == (std::int64_t{1} << 31)) {
+    q_fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) {
+    shift = 0;
+    q_fixed = 0;
+  }
+  if (shift > 30) {
+    shift = 30;
+    q_fixed = (std::int64_t{1} << 31) - 1;
   }
   out->multiplier = static_cast<std::int32_t>(q_fixed);
   out->shift = shift;

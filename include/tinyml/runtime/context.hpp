@@ -260,13 +260,13 @@ struct PrepareContext {
     if (*mult == nullptr || *shift == nullptr) return Status::kArenaTooSmall;
     const bool per_channel = model::size_of(w_scales) > 1;
     for (std::int32_t c = 0; c < channels; ++c) {
-      const double ws = static_cast<double>(w_scales->Get(per_channel ? c : 0));
-      const double product = float_product
-                                 ? static_cast<double>(in_scale * static_cast<float>(ws))
-                                 : static_cast<double>(in_scale) * ws;
-      const double real = product / static_cast<double>(out_scale);
+      const float ws = w_scales->Get(per_channel ? c : 0);
+      // Exact integer arithmetic, bit-identical to the reference's double computation.
+      const quant::Exact product = float_product
+                                       ? quant::exact(in_scale * ws)
+                                       : quant::exact_mul(quant::exact(in_scale), quant::exact(ws));
       quant::QuantizedMultiplier qm;
-      if (!quant::quantize_multiplier(real, &qm)) {
+      if (!quant::quantize_multiplier(product, quant::exact(out_scale), &qm)) {
         return fail(Status::kBadQuantization, "requantization scale is not finite");
       }
       (*mult)[c] = qm.multiplier;

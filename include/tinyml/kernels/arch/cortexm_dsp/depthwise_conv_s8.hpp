@@ -143,17 +143,17 @@ struct DwWindow {
   const std::int8_t* w;   // filter at (ky0, kx0), channel 0
 };
 
-/// All channels of one output pixel. KW in {1, 2, 3}: the window has KW columns and dilation_w
-/// is 1 (asm rows); KW = 0: any window.
-template <int KW>
-inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, const RightShiftQ* rq,
-                     std::int8_t* out) noexcept {
+/// All channels of one output pixel. kw in {1, 2, 3}: the window has kw columns and dilation_w
+/// is 1 (asm rows); kw = 0: any window. A run-time argument, not a template one: one copy of the
+/// requantization tail (about 1.2 KB of Cortex-M4 code) for a branch per window row.
+inline void dw_pixel(int kw, const DepthwiseConvS8Args& a, const DwWindow& win,
+                     const RightShiftQ* rq, std::int8_t* out) noexcept {
   const std::int32_t c_all = a.in_c;
   const std::int32_t in_row = a.in_w * c_all * a.dilation_h;
   const std::int32_t in_col = c_all * a.dilation_w;
   const std::int32_t w_row = a.k_w * c_all;
   const std::int32_t rows = win.ky1 - win.ky0;
-  const std::int32_t cols = KW != 0 ? KW : win.kx1 - win.kx0;
+  const std::int32_t cols = win.kx1 - win.kx0;
   const std::int32_t off2 = dup16(a.input_offset);
   std::int32_t c = 0;
   for (; c + 4 <= c_all; c += 4) {
@@ -167,8 +167,10 @@ inline void dw_pixel(const DepthwiseConvS8Args& a, const DwWindow& win, const Ri
     const std::int8_t* x = win.in + c;
     const std::int8_t* w = win.w + c;
     for (std::int32_t r = 0; r < rows; ++r, x += in_row, w += w_row) {
-      if constexpr (KW != 0) {
-        dw_row4<KW>(x, w, c_all, off2, a0, a1, a2, a3);
+      if (kw == 3) {
+        dw_row4<3>(x, w, c_all, off2, a0, a1, a2, a3);
+      } else if (kw == 2) {
+        dw_row4<2>(x, w, c_all, off2, a0, a1, a2, a3);
       } else {
         const std::int8_t* xc = x;
         const std::int8_t* wc = w;
@@ -307,12 +309,9 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
   }
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
+    // scratch_bytes() is never 0, and the op guarantees depth_multiplier >= 1.
     if (a.depth_multiplier != 1) {
-      if (scratch == nullptr || a.depth_multiplier < 1) {
-        DepthwiseConvS8<arch::Generic>::run(a, scratch);
-      } else {
-        run_mult(a, scratch);
-      }
+      run_mult(a, scratch);
       return;
     }
     const std::int32_t c = a.in_c;
@@ -336,7 +335,7 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
             empty.ky1 = empty.ky0;
             empty.in = a.input;
             empty.w = a.filter;
-            dsp::dw_pixel<0>(a, empty, rq, out);
+            dsp::dw_pixel(0, a, empty, rq, out);
             continue;
           }
           const std::int32_t iy = in_y0 + win.ky0 * a.dilation_h;
@@ -344,13 +343,7 @@ struct DepthwiseConvS8<arch::CortexMDsp> {
           win.in = a.input + ((b * a.in_h + iy) * a.in_w + ix) * c;
           win.w = a.filter + (win.ky0 * a.k_w + win.kx0) * c;
           const std::int32_t cols = win.kx1 - win.kx0;
-          if (a.dilation_w == 1 && cols == 3) {
-            dsp::dw_pixel<3>(a, win, rq, out);
-          } else if (a.dilation_w == 1 && cols == 2) {
-            dsp::dw_pixel<2>(a, win, rq, out);
-          } else {
-            dsp::dw_pixel<0>(a, win, rq, out);
-          }
+          dsp::dw_pixel(a.dilation_w == 1 && (cols == 2 || cols == 3) ? cols : 0, a, win, rq, out);
         }
       }
     }

@@ -2,8 +2,8 @@
 // Cortex-M DSP int8 average / max pooling: four channels per step (one unaligned word per window
 // tap).
 //   Average: SXTAB16 adds the tap's bytes (x0, x2) and (x1, x3) into two pairs of int16 sums,
-//   exact while a window has at most 256 taps (|sum| <= 128 * 256); larger windows use the
-//   reference. Then per channel the reference's rounding division ((acc +/- count/2) / count,
+//   exact for up to 256 taps (|sum| <= 128 * 256), so larger windows flush them into int32
+//   sums every 256 taps. Then per channel the reference's rounding division ((acc +/- count/2) / count,
 //   SDIV) and the activation clamp.
 //   Max: SSUB8 sets the GE flags of the bytes where the tap is >= the running maximum and SEL
 //   takes those bytes: a per-byte signed max in two instructions; the activation clamp is the
@@ -54,10 +54,7 @@ struct AveragePoolS8<arch::CortexMDsp> {
   using ImplArch = arch::CortexMDsp;
   static std::size_t scratch_bytes(const PoolS8Args&) noexcept { return 0; }
   static void run(const PoolS8Args& a, void* scratch) noexcept {
-    if (a.filter_h * a.filter_w > 256) {
-      AveragePoolS8<arch::Generic>::run(a, scratch);
-      return;
-    }
+    (void)scratch;
     const std::int32_t c_all = a.channels;
     const std::int32_t row = a.in_w * c_all;
     detail::for_each_window(
@@ -71,6 +68,16 @@ struct AveragePoolS8<arch::CortexMDsp> {
           std::int32_t c = 0;
           for (; c + 4 <= c_all; c += 4) {
             std::int32_t s02 = 0, s13 = 0;  // int16 pairs: channels (c, c+2) and (c+1, c+3)
+            std::int32_t sum[4] = {0, 0, 0, 0};
+            std::int32_t budget = 256;  // taps the int16 pairs can still take exactly
+            const auto flush = [&] {
+              sum[0] += static_cast<std::int16_t>(s02 & 0xFFFF);
+              sum[1] += static_cast<std::int16_t>(s13 & 0xFFFF);
+              sum[2] += s02 >> 16;
+              sum[3] += s13 >> 16;
+              s02 = s13 = 0;
+              budget = 256;
+            };
             const std::int8_t* r = base + c;
             for (std::int32_t y = y0; y < y1; ++y, r += row) {
               const std::int8_t* q = r;
@@ -78,16 +85,13 @@ struct AveragePoolS8<arch::CortexMDsp> {
                 const std::uint32_t v = dsp::load4(q);
                 s02 = dsp::sxtab16(s02, v);
                 s13 = dsp::sxtab16_ror8(s13, v);
+                if (--budget == 0) flush();
               }
             }
-            const auto lo16 = [](std::int32_t p) {
-              return static_cast<std::int32_t>(static_cast<std::int16_t>(p & 0xFFFF));
-            };
-            const std::int32_t hi16 = s02 >> 16, hi16b = s13 >> 16;
-            out[c] = dsp::pool_average(lo16(s02), count, half, a.act_min, a.act_max);
-            out[c + 1] = dsp::pool_average(lo16(s13), count, half, a.act_min, a.act_max);
-            out[c + 2] = dsp::pool_average(hi16, count, half, a.act_min, a.act_max);
-            out[c + 3] = dsp::pool_average(hi16b, count, half, a.act_min, a.act_max);
+            flush();
+            for (std::int32_t j = 0; j < 4; ++j) {
+              out[c + j] = dsp::pool_average(sum[j], count, half, a.act_min, a.act_max);
+            }
           }
           for (; c < c_all; ++c) {
             std::int32_t s = 0;
