@@ -694,16 +694,38 @@ struct CopyParams {
   std::int32_t input = 0, output = 0;
 };
 
-template <class Arch>
-inline void run_copy(const CopyParams& p, const runtime::EvalContext& e) noexcept {
-  kernels::StridedCopy<Arch>::run(p.plan, e.tensor<const void>(p.input), e.tensor<void>(p.output));
-}
+/// The shared part of the three: one strided copy at eval, and the tail of prepare (the output
+/// shape checked, the output written in order, the plan simplified).
+struct CopyOp : MovesInput<0> {
+  using Params = CopyParams;
+  template <class Arch>
+  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
+    kernels::StridedCopy<Arch>::run(p.plan, e.tensor<const void>(p.input), e.tensor<void>(p.output));
+  }
+  static std::uint64_t macs(const Params&) noexcept { return 0; }
+
+ protected:
+  /// Checks the output shape `os`, sets the plan's destination steps to a dense `os` (or keeps
+  /// those already set when `dst_set`) and finishes the parameters.
+  static Status finish(PrepareContext& c, std::int32_t in, std::int32_t out, const Shape& os,
+                       bool dst_set, Params& p) noexcept {
+    TINYML_TRY(expect_out(c, out, in, os));
+    if (!dst_set) {
+      std::int64_t ost[kMaxRank];
+      strides_of(os, ost);
+      for (int d = 0; d < os.rank; ++d) p.plan.dst_step[d] = ost[d];
+    }
+    p.plan.simplify();
+    p.input = in;
+    p.output = out;
+    return Status::kOk;
+  }
+};
 }  // namespace data_detail
 
-struct StridedSlice : data_detail::MovesInput<0> {
+struct StridedSlice : data_detail::CopyOp {
   static constexpr std::int32_t kBuiltin = 45;
   static constexpr const char* kName = "STRIDED_SLICE";
-  using Params = data_detail::CopyParams;
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
@@ -848,29 +870,18 @@ struct StridedSlice : data_detail::MovesInput<0> {
     }
     if (plan.rank != is.rank)
       return c.fail(Status::kInvalidModel, "index spec does not fit the input rank");
-    TINYML_TRY(expect_out(c, out, in, os));
     std::int64_t step = 1;  // the output is written in order
     for (int d = plan.rank - 1; d >= 0; --d) {
       plan.dst_step[d] = step;
       step *= plan.count[d];
     }
-    plan.simplify();
-    p.input = in;
-    p.output = out;
-    return Status::kOk;
+    return finish(c, in, out, os, true, p);
   }
-
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    data_detail::run_copy<Arch>(p, e);
-  }
-  static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
 
-struct Slice : data_detail::MovesInput<0> {
+struct Slice : data_detail::CopyOp {
   static constexpr std::int32_t kBuiltin = 65;
   static constexpr const char* kName = "SLICE";
-  using Params = data_detail::CopyParams;
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
@@ -908,27 +919,13 @@ struct Slice : data_detail::MovesInput<0> {
       plan.src_offset += b * ist[d];
       plan.push(os.dims[d], ist[d], 0);
     }
-    TINYML_TRY(expect_out(c, out, in, os));
-    std::int64_t ost[kMaxRank];
-    strides_of(os, ost);
-    for (int d = 0; d < is.rank; ++d) plan.dst_step[d] = ost[d];
-    plan.simplify();
-    p.input = in;
-    p.output = out;
-    return Status::kOk;
+    return finish(c, in, out, os, false, p);
   }
-
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    data_detail::run_copy<Arch>(p, e);
-  }
-  static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
 
-struct Transpose : data_detail::MovesInput<0> {
+struct Transpose : data_detail::CopyOp {
   static constexpr std::int32_t kBuiltin = 39;
   static constexpr const char* kName = "TRANSPOSE";
-  using Params = data_detail::CopyParams;
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
@@ -958,21 +955,8 @@ struct Transpose : data_detail::MovesInput<0> {
       os.dims[d] = is[from];
       plan.push(is[from], ist[from], 0);
     }
-    TINYML_TRY(expect_out(c, out, in, os));
-    std::int64_t ost[kMaxRank];
-    strides_of(os, ost);
-    for (int d = 0; d < is.rank; ++d) plan.dst_step[d] = ost[d];
-    plan.simplify();
-    p.input = in;
-    p.output = out;
-    return Status::kOk;
+    return finish(c, in, out, os, false, p);
   }
-
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    data_detail::run_copy<Arch>(p, e);
-  }
-  static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -985,24 +969,30 @@ struct BytesParams {
   std::uint32_t bytes = 0;
 };
 
-inline void copy_bytes(const BytesParams& p, const runtime::EvalContext& e) noexcept {
-  std::memcpy(e.tensor<void>(p.output), e.tensor<const void>(p.input), p.bytes);
-}
+/// SQUEEZE and EXPAND_DIMS: the input's bytes copied under the output shape.
+struct BytesOp : MovesInput<0> {
+  using Params = BytesParams;
+  template <class Arch>
+  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
+    std::memcpy(e.tensor<void>(p.output), e.tensor<const void>(p.input), p.bytes);
+  }
+  static std::uint64_t macs(const Params&) noexcept { return 0; }
 
-inline Status finish_bytes(PrepareContext& c, std::int32_t in, std::int32_t out, const Shape& os,
-                           BytesParams& p) noexcept {
-  TINYML_TRY(expect_out(c, out, in, os));
-  p.input = in;
-  p.output = out;
-  p.bytes = static_cast<std::uint32_t>(os.elements() * elem_of(c, in));
-  return Status::kOk;
-}
+ protected:
+  static Status finish_bytes(PrepareContext& c, std::int32_t in, std::int32_t out,
+                             const Shape& os, Params& p) noexcept {
+    TINYML_TRY(expect_out(c, out, in, os));
+    p.input = in;
+    p.output = out;
+    p.bytes = static_cast<std::uint32_t>(os.elements() * elem_of(c, in));
+    return Status::kOk;
+  }
+};
 }  // namespace data_detail
 
-struct Squeeze : data_detail::MovesInput<0> {
+struct Squeeze : data_detail::BytesOp {
   static constexpr std::int32_t kBuiltin = 43;
   static constexpr const char* kName = "SQUEEZE";
-  using Params = data_detail::BytesParams;
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
@@ -1028,18 +1018,11 @@ struct Squeeze : data_detail::MovesInput<0> {
     }
     return finish_bytes(c, in, out, os, p);
   }
-
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    data_detail::copy_bytes(p, e);
-  }
-  static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
 
-struct ExpandDims : data_detail::MovesInput<0> {
+struct ExpandDims : data_detail::BytesOp {
   static constexpr std::int32_t kBuiltin = 70;
   static constexpr const char* kName = "EXPAND_DIMS";
-  using Params = data_detail::BytesParams;
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
@@ -1057,12 +1040,6 @@ struct ExpandDims : data_detail::MovesInput<0> {
     for (int d = 0, i = 0; d < os.rank; ++d) os.dims[d] = d == axis ? 1 : is[i++];
     return finish_bytes(c, in, out, os, p);
   }
-
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    data_detail::copy_bytes(p, e);
-  }
-  static std::uint64_t macs(const Params&) noexcept { return 0; }
 };
 
 /// SHAPE: the input's dims as int32 or int64 (out_type). Works for an input of any type.
