@@ -170,120 +170,99 @@ inline Status fc_geometry(const runtime::PrepareContext& c, Args& a, std::int8_t
 
 }  // namespace detail
 
-struct Conv2DF32 {
-  static constexpr std::int32_t kBuiltin = 3;
-  static constexpr const char* kName = "CONV_2D";
+namespace detail {
+
+/// float32 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: float input and weights, the op's
+/// geometry, a fused activation and an optional float bias. The traits T name the kernel, its
+/// arguments, the geometry reader, the bias length and the MAC count.
+template <class T>
+struct FloatWeightsOp {
+  static constexpr std::int32_t kBuiltin = T::kBuiltin;
+  static constexpr const char* kName = T::kName;
   static bool accepts(const runtime::PrepareContext& c) noexcept {
     return c.input_is(0, model::TensorType::kFloat32) && c.input_is(1, model::TensorType::kFloat32);
   }
   struct Params {
-    kernels::ConvF32Args args;
+    typename T::Args args;
     std::int32_t input = 0, output = 0;
   };
 
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_float_io(c, 2));
+    TINYML_TRY(expect_float_io(c, 2));
     auto& a = p.args;
     std::int8_t act = 0;
-    TINYML_TRY(detail::conv_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
-    TINYML_TRY(detail::float_bias(c, c.input(2), a.out_c, &a.bias));
+    TINYML_TRY(T::geometry(c, a, &act));
+    TINYML_TRY(float_act(c, act, &a.act));
+    TINYML_TRY(float_bias(c, c.input(2), T::bias_length(a), &a.bias));
     a.filter = reinterpret_cast<const float*>(c.constant(c.input(1)));
     p.input = c.input(0);
     p.output = c.output(0);
-    return detail::request_scratch_for<kernels::ConvF32, Arch>(c, a);
+    return request_scratch_for<T::template Kernel, Arch>(c, a);
   }
   template <class Arch>
   static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::ConvF32Args a = p.args;
+    typename T::Args a = p.args;
     a.input = e.tensor<const float>(p.input);
     a.output = e.tensor<float>(p.output);
-    kernels::ConvF32<Arch>::run(a, e.scratch);
+    T::template Kernel<Arch>::run(a, e.scratch);
   }
-  static std::uint64_t macs(const Params& p) noexcept {
-    const auto& a = p.args;
+  static std::uint64_t macs(const Params& p) noexcept { return T::macs(p.args); }
+};
+
+struct ConvF32Traits {
+  static constexpr std::int32_t kBuiltin = 3;
+  static constexpr const char* kName = "CONV_2D";
+  using Args = kernels::ConvF32Args;
+  template <class Arch>
+  using Kernel = kernels::ConvF32<Arch>;
+  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+    return conv_geometry(c, a, act);
+  }
+  static std::int32_t bias_length(const Args& a) noexcept { return a.out_c; }
+  static std::uint64_t macs(const Args& a) noexcept {
     return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.out_c * a.k_h * a.k_w *
            a.filter_in_c;
   }
 };
 
-struct DepthwiseConv2DF32 {
+struct DepthwiseConvF32Traits {
   static constexpr std::int32_t kBuiltin = 4;
   static constexpr const char* kName = "DEPTHWISE_CONV_2D";
-  static bool accepts(const runtime::PrepareContext& c) noexcept {
-    return c.input_is(0, model::TensorType::kFloat32) && c.input_is(1, model::TensorType::kFloat32);
-  }
-  struct Params {
-    kernels::DepthwiseConvF32Args args;
-    std::int32_t input = 0, output = 0;
-  };
-
+  using Args = kernels::DepthwiseConvF32Args;
   template <class Arch>
-  static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_float_io(c, 2));
-    auto& a = p.args;
-    std::int8_t act = 0;
-    TINYML_TRY(detail::depthwise_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
-    TINYML_TRY(detail::float_bias(c, c.input(2), a.in_c * a.depth_multiplier, &a.bias));
-    a.filter = reinterpret_cast<const float*>(c.constant(c.input(1)));
-    p.input = c.input(0);
-    p.output = c.output(0);
-    return detail::request_scratch_for<kernels::DepthwiseConvF32, Arch>(c, a);
+  using Kernel = kernels::DepthwiseConvF32<Arch>;
+  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+    return depthwise_geometry(c, a, act);
   }
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::DepthwiseConvF32Args a = p.args;
-    a.input = e.tensor<const float>(p.input);
-    a.output = e.tensor<float>(p.output);
-    kernels::DepthwiseConvF32<Arch>::run(a, e.scratch);
-  }
-  static std::uint64_t macs(const Params& p) noexcept {
-    const auto& a = p.args;
+  static std::int32_t bias_length(const Args& a) noexcept { return a.in_c * a.depth_multiplier; }
+  static std::uint64_t macs(const Args& a) noexcept {
     return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.in_c *
            a.depth_multiplier * a.k_h * a.k_w;
   }
 };
 
-struct FullyConnectedF32 {
+struct FullyConnectedF32Traits {
   static constexpr std::int32_t kBuiltin = 9;
   static constexpr const char* kName = "FULLY_CONNECTED";
-  static bool accepts(const runtime::PrepareContext& c) noexcept {
-    return c.input_is(0, model::TensorType::kFloat32) && c.input_is(1, model::TensorType::kFloat32);
-  }
-  struct Params {
-    kernels::FullyConnectedF32Args args;
-    std::int32_t input = 0, output = 0;
-  };
-
+  using Args = kernels::FullyConnectedF32Args;
   template <class Arch>
-  static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_float_io(c, 2));
-    auto& a = p.args;
-    std::int8_t act = 0;
-    TINYML_TRY(detail::fc_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
-    TINYML_TRY(detail::float_bias(c, c.input(2), a.out, &a.bias));
-    a.filter = reinterpret_cast<const float*>(c.constant(c.input(1)));
-    p.input = c.input(0);
-    p.output = c.output(0);
-    return detail::request_scratch_for<kernels::FullyConnectedF32, Arch>(c, a);
+  using Kernel = kernels::FullyConnectedF32<Arch>;
+  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+    return fc_geometry(c, a, act);
   }
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::FullyConnectedF32Args a = p.args;
-    a.input = e.tensor<const float>(p.input);
-    a.output = e.tensor<float>(p.output);
-    kernels::FullyConnectedF32<Arch>::run(a, e.scratch);
-  }
-  static std::uint64_t macs(const Params& p) noexcept {
-    return static_cast<std::uint64_t>(p.args.batches) * p.args.out * p.args.depth;
+  static std::int32_t bias_length(const Args& a) noexcept { return a.out; }
+  static std::uint64_t macs(const Args& a) noexcept {
+    return static_cast<std::uint64_t>(a.batches) * a.out * a.depth;
   }
 };
+
+}  // namespace detail
+
+using Conv2DF32 = detail::FloatWeightsOp<detail::ConvF32Traits>;
+using DepthwiseConv2DF32 = detail::FloatWeightsOp<detail::DepthwiseConvF32Traits>;
+using FullyConnectedF32 = detail::FloatWeightsOp<detail::FullyConnectedF32Traits>;
 
 template <template <class> class Kernel, std::int32_t Builtin>
 struct Pool2DF32 {
