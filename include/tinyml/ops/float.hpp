@@ -172,16 +172,15 @@ inline Status fc_geometry(const runtime::PrepareContext& c, Args& a, std::int8_t
 
 namespace detail {
 
-/// float32 CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: float input and weights, the op's
-/// geometry, a fused activation and an optional float bias. The traits T name the kernel, its
-/// arguments, the geometry reader, the bias length and the MAC count.
+/// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED with float32 activations, float32 weights
+/// (FloatOps) or int8 weights (HybridOps): the op's geometry, a fused activation, an optional
+/// float bias, then what the traits add. The traits T name the kernel, its arguments, the type
+/// check, the geometry reader, the bias length, the extra prepare step and the MAC count.
 template <class T>
-struct FloatWeightsOp {
+struct WeightsOp {
   static constexpr std::int32_t kBuiltin = T::kBuiltin;
   static constexpr const char* kName = T::kName;
-  static bool accepts(const runtime::PrepareContext& c) noexcept {
-    return c.input_is(0, model::TensorType::kFloat32) && c.input_is(1, model::TensorType::kFloat32);
-  }
+  static bool accepts(const runtime::PrepareContext& c) noexcept { return T::accepts(c); }
   struct Params {
     typename T::Args args;
     std::int32_t input = 0, output = 0;
@@ -190,13 +189,14 @@ struct FloatWeightsOp {
   template <class Arch>
   static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
     TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(expect_float_io(c, 2));
+    TINYML_TRY(T::check_types(c));
     auto& a = p.args;
     std::int8_t act = 0;
     TINYML_TRY(T::geometry(c, a, &act));
     TINYML_TRY(float_act(c, act, &a.act));
     TINYML_TRY(float_bias(c, c.input(2), T::bias_length(a), &a.bias));
-    a.filter = reinterpret_cast<const float*>(c.constant(c.input(1)));
+    TINYML_TRY(T::finish(c, a));
+    a.filter = reinterpret_cast<decltype(a.filter)>(c.constant(c.input(1)));
     p.input = c.input(0);
     p.output = c.output(0);
     return request_scratch_for<T::template Kernel, Arch>(c, a);
@@ -211,58 +211,79 @@ struct FloatWeightsOp {
   static std::uint64_t macs(const Params& p) noexcept { return T::macs(p.args); }
 };
 
-struct ConvF32Traits {
+/// What the three float32 ops share: float32 input and weights, nothing added to prepare.
+struct FloatWeightsTraits {
+  static bool accepts(const runtime::PrepareContext& c) noexcept {
+    return c.input_is(0, model::TensorType::kFloat32) && c.input_is(1, model::TensorType::kFloat32);
+  }
+  static Status check_types(const runtime::PrepareContext& c) noexcept { return expect_float_io(c, 2); }
+  template <class Args>
+  static Status finish(runtime::PrepareContext&, Args&) noexcept {
+    return Status::kOk;
+  }
+};
+
+struct ConvF32Traits : FloatWeightsTraits {
   static constexpr std::int32_t kBuiltin = 3;
   static constexpr const char* kName = "CONV_2D";
   using Args = kernels::ConvF32Args;
   template <class Arch>
   using Kernel = kernels::ConvF32<Arch>;
-  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+  template <class A>
+  static Status geometry(const runtime::PrepareContext& c, A& a, std::int8_t* act) noexcept {
     return conv_geometry(c, a, act);
   }
-  static std::int32_t bias_length(const Args& a) noexcept { return a.out_c; }
-  static std::uint64_t macs(const Args& a) noexcept {
+  template <class A>
+  static std::int32_t bias_length(const A& a) noexcept { return a.out_c; }
+  template <class A>
+  static std::uint64_t macs(const A& a) noexcept {
     return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.out_c * a.k_h * a.k_w *
            a.filter_in_c;
   }
 };
 
-struct DepthwiseConvF32Traits {
+struct DepthwiseConvF32Traits : FloatWeightsTraits {
   static constexpr std::int32_t kBuiltin = 4;
   static constexpr const char* kName = "DEPTHWISE_CONV_2D";
   using Args = kernels::DepthwiseConvF32Args;
   template <class Arch>
   using Kernel = kernels::DepthwiseConvF32<Arch>;
-  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+  template <class A>
+  static Status geometry(const runtime::PrepareContext& c, A& a, std::int8_t* act) noexcept {
     return depthwise_geometry(c, a, act);
   }
-  static std::int32_t bias_length(const Args& a) noexcept { return a.in_c * a.depth_multiplier; }
-  static std::uint64_t macs(const Args& a) noexcept {
+  template <class A>
+  static std::int32_t bias_length(const A& a) noexcept { return a.in_c * a.depth_multiplier; }
+  template <class A>
+  static std::uint64_t macs(const A& a) noexcept {
     return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.in_c *
            a.depth_multiplier * a.k_h * a.k_w;
   }
 };
 
-struct FullyConnectedF32Traits {
+struct FullyConnectedF32Traits : FloatWeightsTraits {
   static constexpr std::int32_t kBuiltin = 9;
   static constexpr const char* kName = "FULLY_CONNECTED";
   using Args = kernels::FullyConnectedF32Args;
   template <class Arch>
   using Kernel = kernels::FullyConnectedF32<Arch>;
-  static Status geometry(const runtime::PrepareContext& c, Args& a, std::int8_t* act) noexcept {
+  template <class A>
+  static Status geometry(const runtime::PrepareContext& c, A& a, std::int8_t* act) noexcept {
     return fc_geometry(c, a, act);
   }
-  static std::int32_t bias_length(const Args& a) noexcept { return a.out; }
-  static std::uint64_t macs(const Args& a) noexcept {
+  template <class A>
+  static std::int32_t bias_length(const A& a) noexcept { return a.out; }
+  template <class A>
+  static std::uint64_t macs(const A& a) noexcept {
     return static_cast<std::uint64_t>(a.batches) * a.out * a.depth;
   }
 };
 
 }  // namespace detail
 
-using Conv2DF32 = detail::FloatWeightsOp<detail::ConvF32Traits>;
-using DepthwiseConv2DF32 = detail::FloatWeightsOp<detail::DepthwiseConvF32Traits>;
-using FullyConnectedF32 = detail::FloatWeightsOp<detail::FullyConnectedF32Traits>;
+using Conv2DF32 = detail::WeightsOp<detail::ConvF32Traits>;
+using DepthwiseConv2DF32 = detail::WeightsOp<detail::DepthwiseConvF32Traits>;
+using FullyConnectedF32 = detail::WeightsOp<detail::FullyConnectedF32Traits>;
 
 template <template <class> class Kernel, std::int32_t Builtin>
 struct Pool2DF32 {

@@ -45,74 +45,48 @@ inline Status hybrid_scales(const runtime::PrepareContext& c, std::int32_t chann
 
 }  // namespace detail
 
-struct FullyConnectedHybrid {
-  static constexpr std::int32_t kBuiltin = 9;
-  static constexpr const char* kName = "FULLY_CONNECTED";
-  static bool accepts(const runtime::PrepareContext& c) noexcept { return detail::is_hybrid(c); }
-  struct Params {
-    kernels::HybridFullyConnectedArgs args;
-    std::int32_t input = 0, output = 0;
-  };
+namespace detail {
 
+/// What the three hybrid ops share: float32 input, int8 weights with their scales.
+struct HybridTraits {
+  static bool accepts(const runtime::PrepareContext& c) noexcept { return is_hybrid(c); }
+  static Status check_types(const runtime::PrepareContext& c) noexcept { return expect_hybrid_io(c); }
+};
+
+struct FullyConnectedHybridTraits : FullyConnectedF32Traits, HybridTraits {
+  using HybridTraits::accepts;
+  using HybridTraits::check_types;
+  using Args = kernels::HybridFullyConnectedArgs;
   template <class Arch>
-  static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_hybrid_io(c));
-    auto& a = p.args;
-    std::int8_t act = 0;
-    TINYML_TRY(detail::fc_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
-    TINYML_TRY(detail::float_bias(c, c.input(2), a.out, &a.bias));
-    TINYML_TRY(detail::hybrid_scales(c, a.out, 0, &a.channel_scale, &a.filter_scale));
+  using Kernel = kernels::HybridFullyConnected<Arch>;
+  static Status finish(runtime::PrepareContext& c, Args& a) noexcept {
+    TINYML_TRY(hybrid_scales(c, a.out, 0, &a.channel_scale, &a.filter_scale));
     TINYML_TRY(c.check_depth(a.depth));
-    a.filter = reinterpret_cast<const std::int8_t*>(c.constant(c.input(1)));
     a.asymmetric = c.op.options(model::OptionsType::kFullyConnected)
                        .scalar<std::uint8_t>(model::fid::fc::kAsymmetricQuantizeInputs, 0) != 0;
-    if (a.asymmetric) {
+    if (a.asymmetric) {  // per-row weight sums for the input zero point
+      const auto* w = reinterpret_cast<const std::int8_t*>(c.constant(c.input(1)));
       std::int32_t* sums = c.alloc->array<std::int32_t>(static_cast<std::size_t>(a.out));
       if (sums == nullptr) return Status::kArenaTooSmall;
       for (std::int32_t o = 0; o < a.out; ++o) {
         std::int32_t s = 0;
-        for (std::int32_t d = 0; d < a.depth; ++d) s += a.filter[static_cast<std::ptrdiff_t>(o) * a.depth + d];
+        for (std::int32_t d = 0; d < a.depth; ++d) s += w[static_cast<std::ptrdiff_t>(o) * a.depth + d];
         sums[o] = s;
       }
       a.row_sums = sums;
     }
-    p.input = c.input(0);
-    p.output = c.output(0);
-    return detail::request_scratch_for<kernels::HybridFullyConnected, Arch>(c, a);
-  }
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::HybridFullyConnectedArgs a = p.args;
-    a.input = e.tensor<const float>(p.input);
-    a.output = e.tensor<float>(p.output);
-    kernels::HybridFullyConnected<Arch>::run(a, e.scratch);
-  }
-  static std::uint64_t macs(const Params& p) noexcept {
-    return static_cast<std::uint64_t>(p.args.batches) * p.args.out * p.args.depth;
+    return Status::kOk;
   }
 };
 
-struct Conv2DHybrid {
-  static constexpr std::int32_t kBuiltin = 3;
-  static constexpr const char* kName = "CONV_2D";
-  static bool accepts(const runtime::PrepareContext& c) noexcept { return detail::is_hybrid(c); }
-  struct Params {
-    kernels::HybridConvArgs args;
-    std::int32_t input = 0, output = 0;
-  };
-
+struct ConvHybridTraits : ConvF32Traits, HybridTraits {
+  using HybridTraits::accepts;
+  using HybridTraits::check_types;
+  using Args = kernels::HybridConvArgs;
   template <class Arch>
-  static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_hybrid_io(c));
-    auto& a = p.args;
-    std::int8_t act = 0;
-    TINYML_TRY(detail::conv_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
-    TINYML_TRY(detail::float_bias(c, c.input(2), a.out_c, &a.bias));
-    TINYML_TRY(detail::hybrid_scales(c, a.out_c, 0, &a.channel_scale, &a.filter_scale));
+  using Kernel = kernels::HybridConv<Arch>;
+  static Status finish(runtime::PrepareContext& c, Args& a) noexcept {
+    TINYML_TRY(hybrid_scales(c, a.out_c, 0, &a.channel_scale, &a.filter_scale));
     // LiteRT takes the per-tensor (symmetric) path unless the channel scales differ; grouped
     // convolutions always take the per-channel one.
     if (a.channel_scale != nullptr) {
@@ -123,48 +97,21 @@ struct Conv2DHybrid {
       return c.fail(Status::kUnsupportedOp,
                     "grouped hybrid convolution needs per-channel weight scales");
     }
-    TINYML_TRY(c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w * a.filter_in_c));
-    a.filter = reinterpret_cast<const std::int8_t*>(c.constant(c.input(1)));
-    p.input = c.input(0);
-    p.output = c.output(0);
-    return detail::request_scratch_for<kernels::HybridConv, Arch>(c, a);
-  }
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::HybridConvArgs a = p.args;
-    a.input = e.tensor<const float>(p.input);
-    a.output = e.tensor<float>(p.output);
-    kernels::HybridConv<Arch>::run(a, e.scratch);
-  }
-  static std::uint64_t macs(const Params& p) noexcept {
-    const auto& a = p.args;
-    return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.out_c * a.k_h * a.k_w *
-           a.filter_in_c;
+    return c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w * a.filter_in_c);
   }
 };
 
-struct DepthwiseConv2DHybrid {
-  static constexpr std::int32_t kBuiltin = 4;
-  static constexpr const char* kName = "DEPTHWISE_CONV_2D";
-  static bool accepts(const runtime::PrepareContext& c) noexcept { return detail::is_hybrid(c); }
-  struct Params {
-    kernels::HybridDepthwiseConvArgs args;
-    std::int32_t input = 0, output = 0;
-  };
-
+struct DepthwiseConvHybridTraits : DepthwiseConvF32Traits, HybridTraits {
+  using HybridTraits::accepts;
+  using HybridTraits::check_types;
+  using Args = kernels::HybridDepthwiseConvArgs;
   template <class Arch>
-  static Status prepare(runtime::PrepareContext& c, Params& p) noexcept {
-    TINYML_TRY(c.expect_io(2, 3, 1));
-    TINYML_TRY(detail::expect_hybrid_io(c));
-    auto& a = p.args;
-    std::int8_t act = 0;
-    TINYML_TRY(detail::depthwise_geometry(c, a, &act));
-    TINYML_TRY(detail::float_act(c, act, &a.act));
+  using Kernel = kernels::HybridDepthwiseConv<Arch>;
+  static Status finish(runtime::PrepareContext& c, Args& a) noexcept {
     const std::int32_t out_c = a.in_c * a.depth_multiplier;
-    TINYML_TRY(detail::float_bias(c, c.input(2), out_c, &a.bias));
     const float* per_channel = nullptr;
     float scale = 0.0f;
-    TINYML_TRY(detail::hybrid_scales(c, out_c, 3, &per_channel, &scale));
+    TINYML_TRY(hybrid_scales(c, out_c, 3, &per_channel, &scale));
     if (per_channel == nullptr && out_c != 1) {
       return c.fail(Status::kUnsupportedOp,
                     "hybrid depthwise convolution needs one weight scale per output channel");
@@ -172,25 +119,15 @@ struct DepthwiseConv2DHybrid {
     a.channel_scale = per_channel != nullptr
                           ? per_channel
                           : c.tensor(c.input(1)).quantization().scale()->data();
-    TINYML_TRY(c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w));
-    a.filter = reinterpret_cast<const std::int8_t*>(c.constant(c.input(1)));
-    p.input = c.input(0);
-    p.output = c.output(0);
-    return detail::request_scratch_for<kernels::HybridDepthwiseConv, Arch>(c, a);
-  }
-  template <class Arch>
-  static void eval(const Params& p, const runtime::EvalContext& e) noexcept {
-    kernels::HybridDepthwiseConvArgs a = p.args;
-    a.input = e.tensor<const float>(p.input);
-    a.output = e.tensor<float>(p.output);
-    kernels::HybridDepthwiseConv<Arch>::run(a, e.scratch);
-  }
-  static std::uint64_t macs(const Params& p) noexcept {
-    const auto& a = p.args;
-    return static_cast<std::uint64_t>(a.batches) * a.out_h * a.out_w * a.in_c *
-           a.depth_multiplier * a.k_h * a.k_w;
+    return c.check_depth(static_cast<std::int64_t>(a.k_h) * a.k_w);
   }
 };
+
+}  // namespace detail
+
+using FullyConnectedHybrid = detail::WeightsOp<detail::FullyConnectedHybridTraits>;
+using Conv2DHybrid = detail::WeightsOp<detail::ConvHybridTraits>;
+using DepthwiseConv2DHybrid = detail::WeightsOp<detail::DepthwiseConvHybridTraits>;
 
 }  // namespace ops
 
