@@ -7,8 +7,10 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 
 #include "doctest_config.hpp"
+#include "tinyml/core/status.hpp"
 #include "tinyml/quant/fixed_point.hpp"
 
 namespace q = tinyml::quant;
@@ -329,4 +331,24 @@ TEST_CASE("round_half_away(float) equals std::round, sign of zero included") {
                   -8388607.5f, 8388608.0f, 16777217.0f, 0.0f, -0.0f, INFINITY, -INFINITY}) {
     check(v);
   }
+}
+
+TEST_CASE("Diag prints integers of every width as std::to_string does (32-bit division only)") {
+  std::mt19937_64 rng(17);
+  const long long fixed[] = {0, 1, -1, 9, 10, -10, 4294967295LL, 4294967296LL, -4294967296LL,
+                             std::numeric_limits<long long>::max(),
+                             std::numeric_limits<long long>::min(), 1000000000000000000LL};
+  auto check = [](long long v) {
+    tinyml::Diag d;
+    d << v;
+    REQUIRE(std::string(d.c_str()) == std::to_string(v));
+  };
+  for (long long v : fixed) check(v);
+  for (int i = 0; i < 20000; ++i) {
+    check(static_cast<long long>(rng()));
+    check(static_cast<long long>(rng() >> (rng() % 64)));
+  }
+  tinyml::Diag d;
+  d << "n=" << 42u << ' ' << static_cast<unsigned long long>(4294967296ULL) << ' ' << -7;
+  CHECK(std::string(d.c_str()) == "n=42 4294967296 -7");
 }

@@ -72,8 +72,16 @@ class Diag {
     unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v)
                                  : static_cast<unsigned long long>(v);
     do {
-      tmp[n++] = static_cast<char>('0' + u % 10);
-      u /= 10;
+      // u / 10 in 16-bit steps (32-bit arithmetic only: no 64-bit division on Cortex-M).
+      std::uint32_t r = 0;
+      unsigned long long q = 0;
+      for (int shift = 48; shift >= 0; shift -= 16) {
+        r = (r << 16) | static_cast<std::uint32_t>((u >> shift) & 0xFFFFu);
+        q = (q << 16) | (r / 10u);
+        r %= 10u;
+      }
+      tmp[n++] = static_cast<char>('0' + r);
+      u = q;
     } while (u != 0);
     if (v < 0) put('-');
     while (n > 0) put(tmp[--n]);

@@ -45,14 +45,28 @@ class StructureVerifier {
   bool vec(const FbTable* t, int id) {
     if (!t->VerifyOffset(v_, vslot(id))) return false;
     const auto* v = t->GetPointer<const FbVector<T>*>(vslot(id));
-    if (!v_.VerifyVector(v)) return false;
+    if (v != nullptr && !vector_bytes(v, sizeof(T), nullptr)) return false;
     // Element alignment (the Verifier checks only the length prefix's).
     return v == nullptr ||
            reinterpret_cast<std::uintptr_t>(v->data()) % alignof(T) == 0 || v->size() == 0;
   }
   bool string(const FbTable* t, int id) {
-    return t->VerifyOffset(v_, vslot(id)) &&
-           v_.VerifyString(t->GetPointer<const flatbuffers::String*>(vslot(id)));
+    if (!t->VerifyOffset(v_, vslot(id))) return false;
+    const auto* str = t->GetPointer<const flatbuffers::String*>(vslot(id));
+    std::size_t end = 0;
+    return str == nullptr || (vector_bytes(str, 1, &end) && v_.Verify(end, 1) && buf_[end] == 0);
+  }
+  /// The length prefix and the elements of a vector (or string) lie in the buffer; `end` gets
+  /// the offset one past the last element. As flatbuffers' VerifyVectorOrString, but with a
+  /// 32-bit overflow bound, so Cortex-M builds link no 64-bit division for it.
+  bool vector_bytes(const void* vec, std::size_t elem_size, std::size_t* end) {
+    const auto at = static_cast<std::size_t>(static_cast<const std::uint8_t*>(vec) - buf_);
+    if (!v_.Verify<flatbuffers::uoffset_t>(at)) return false;
+    const auto n = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(vec);
+    if (n >= 0x7fffffffu / static_cast<std::uint32_t>(elem_size)) return false;
+    const std::size_t bytes = sizeof(flatbuffers::uoffset_t) + elem_size * n;
+    if (end != nullptr) *end = at + bytes;
+    return v_.Verify(at, bytes);
   }
   bool sub_table(const FbTable* t, int id, Fn fn) {
     if (!t->VerifyOffset(v_, vslot(id))) return false;
@@ -63,7 +77,7 @@ class StructureVerifier {
     if (!t->VerifyOffset(v_, vslot(id))) return false;
     const auto* v = t->GetPointer<const FbTableVector*>(vslot(id));
     if (v == nullptr) return true;
-    if (!v_.VerifyVector(v)) return false;
+    if (!vector_bytes(v, sizeof(flatbuffers::uoffset_t), nullptr)) return false;
     for (flatbuffers::uoffset_t i = 0; i < v->size(); ++i) {
       // Each element is an offset to a table; VerifyOffset checks it stays in the buffer.
       const auto* elem = reinterpret_cast<const std::uint8_t*>(v->data()) + i * sizeof(flatbuffers::uoffset_t);

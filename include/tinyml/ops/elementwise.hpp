@@ -158,7 +158,8 @@ struct Softmax {
       // The Q12.19 sum of up to `depth` exponentials (each <= 1) would overflow, as in the reference.
       return c.fail(Status::kUnsupportedOp, "int8 softmax over 4096 or more classes");
     }
-    a.outer = static_cast<std::int32_t>(is.elements() / a.depth);
+    a.outer = static_cast<std::int32_t>(static_cast<std::uint32_t>(is.elements()) /
+                                        static_cast<std::uint32_t>(a.depth));  // both < 2^31
     a.input_multiplier = qm.multiplier;
     a.input_left_shift = qm.shift;
     // TFLite's CalculateInputRadius(5, shift): floor((2^5 - 1) * 2^26 / 2^shift), negated.

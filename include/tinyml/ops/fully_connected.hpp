@@ -43,10 +43,12 @@ struct FullyConnected {
     auto& a = p.args;
     a.out = fs[0];
     a.depth = fs[1];
-    if (is.rank < 1 || is.elements() % a.depth != 0) {
+    // Element counts are below 2^31 (checked at load): 32-bit division.
+    const auto in_elems = static_cast<std::uint32_t>(is.elements());
+    if (is.rank < 1 || a.depth <= 0 || in_elems % static_cast<std::uint32_t>(a.depth) != 0) {
       return c.fail(Status::kShapeMismatch, "input size is not a multiple of the weights' depth");
     }
-    a.batches = static_cast<std::int32_t>(is.elements() / a.depth);
+    a.batches = static_cast<std::int32_t>(in_elems / static_cast<std::uint32_t>(a.depth));
     Shape os;
     if (o.scalar<std::uint8_t>(f::kKeepNumDims, 0) != 0) {
       os = is;

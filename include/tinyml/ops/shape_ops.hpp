@@ -66,10 +66,13 @@ struct Reshape {
         }
       }
       if (stretch >= 0) {
-        if (known == 0 || is.elements() % known != 0) {
+        // Both below 2^31 (tensor sizes are checked at load): 32-bit division.
+        const auto total = static_cast<std::uint32_t>(is.elements());
+        const auto part = static_cast<std::uint32_t>(known);
+        if (part == 0 || total % part != 0) {
           return c.fail(Status::kShapeMismatch, "new shape does not divide the input size");
         }
-        want.dims[stretch] = static_cast<std::int32_t>(is.elements() / known);
+        want.dims[stretch] = static_cast<std::int32_t>(total / part);
       }
       TINYML_TRY(c.expect_shape(out, want, "output"));
     }

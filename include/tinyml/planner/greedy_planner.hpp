@@ -35,8 +35,9 @@ struct PlanEntry {
 
 constexpr std::uint32_t kUnplaced = 0xFFFFFFFFu;
 
+/// v rounded up to a multiple of `a`, a power of two (a mask: no 64-bit division on 32-bit MCUs).
 constexpr std::uint64_t align_up(std::uint64_t v, std::uint64_t a) noexcept {
-  return (v + a - 1) / a * a;
+  return (v + a - 1) & ~(a - 1);
 }
 
 /// True if `a` is placed before `b` (larger first, then lower index).
@@ -50,9 +51,10 @@ inline bool lifetimes_overlap(const PlanEntry& a, const PlanEntry& b) noexcept {
 
 constexpr std::uint64_t kPlanTooLarge = ~std::uint64_t{0};
 
-/// Assigns offsets (multiples of `align`) to every entry with size > 0 and returns the total
+/// Assigns offsets (multiples of `align`, a power of two; anything else is treated as 1) to every entry with size > 0 and returns the total
 /// bytes the plan spans (0 for no buffers), or kPlanTooLarge if it would exceed 4 GiB.
 inline std::uint64_t greedy_plan(PlanEntry* e, std::size_t n, std::uint32_t align) noexcept {
+  if (align == 0 || (align & (align - 1)) != 0) align = 1;
   for (std::size_t i = 0; i < n; ++i) e[i].offset = e[i].size > 0 ? kUnplaced : 0;
   std::uint64_t total = 0;
   for (;;) {

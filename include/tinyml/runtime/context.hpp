@@ -318,10 +318,12 @@ struct EvalContext {
 constexpr std::int32_t window_out_size(bool same, std::int32_t in, std::int32_t filter,
                                        std::int32_t stride, std::int32_t dilation) noexcept {
   const std::int64_t eff = static_cast<std::int64_t>(filter - 1) * dilation + 1;
-  if (stride <= 0 || eff <= 0) return 0;
-  const std::int64_t in64 = in, stride64 = stride;
-  const std::int64_t out = same ? (in64 + stride64 - 1) / stride64 : (in64 + stride64 - eff) / stride64;
-  return out > 0 && out <= 0x7FFFFFFF ? static_cast<std::int32_t>(out) : 0;
+  if (stride <= 0 || eff <= 0 || in <= 0) return 0;
+  // The numerator is below 2^32 when positive (in, stride < 2^31), so the division is 32-bit.
+  const std::int64_t num = same ? std::int64_t{in} + stride - 1 : std::int64_t{in} + stride - eff;
+  if (num <= 0) return 0;
+  const std::uint32_t out = static_cast<std::uint32_t>(num) / static_cast<std::uint32_t>(stride);
+  return out > 0 && out <= 0x7FFFFFFFu ? static_cast<std::int32_t>(out) : 0;
 }
 
 /// Leading padding (TFLite's ComputePaddingWithOffset; the reference kernels use only this half).
