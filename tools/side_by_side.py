@@ -123,7 +123,9 @@ def main():
     lines = [
         "# Side by side: tinyml vs LiteRT (single thread)",
         "",
-        f"CPU: {cpu_model()} ({os.cpu_count()} cores). Command: `python tools/side_by_side.py`. "
+        f"CPU: {cpu_model()} ({os.cpu_count()} cores). Command: `python tools/side_by_side.py"
+        f"{'' if args.iters == 200 else f' --iters {args.iters}'}` ({args.iters} timed invokes per "
+        "runtime, a tenth for the reference kernels). "
         "Median latency in microseconds per invoke, same inputs, one run. Ratio > 1 means tinyml "
         "native is faster. Agreement: identical output bytes to tinyml native on the five golden "
         "inputs (LiteRT's reference agrees except where its FULLY_CONNECTED rounds differently, "

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// AVX2 int8 convolution and fully connected: per output pixel, the receptive field is gathered
-// once into an int16 patch (input + input offset; padding taps become 0, which is exactly what
-// the reference's skipped taps contribute), then every output channel is an exact int16 dot
-// product with its contiguous OHWI weight row (vpmaddwd), 8 channels reduced and requantized at
-// once. Grouped convolutions and asymmetric FC weights use the reference path.
+// AVX2 int8 convolution and fully connected. Convolutions take one of two paths:
+//  - packed (shallow filters: k = kh*kw*in_c <= 64, or any 1x1 stride-1 unpadded layer): the live
+//    filters are repacked per run into the scratch as blocks of 8 or 16 channels laid out
+//    [k pair][channel][2 bytes]; each pixel's receptive field is gathered as int16 (input + input
+//    offset, 0 for padding, which is exactly what the reference's skipped taps contribute); one
+//    broadcast int16 pair x one sign-extended weight vector (vpmaddwd) accumulates two k values
+//    for 8 channels, 4 pixels x 16 channels (or 8 x 8) per tile, no horizontal sums. Pointwise
+//    layers read their contiguous pixels directly and pack a few blocks at a time (small scratch).
+//  - direct (deeper filters, left in place in the model): 3 pixels x 4 channels per tile, int16
+//    dot products along k (vpmaddwd), reduced horizontally.
+// Both requantize with constants prepared once per channel block (avx2::requant8_pre). Grouped
+// convolutions and asymmetric FC weights use the reference path.
 //
 // Contract: as kernels::ConvS8 / FullyConnectedS8; scratch_bytes() bytes of scratch, any alignment.
 // Numerics: bit-exact with the reference (same integer sums; Requant8<R> == the scalar rounding:
@@ -125,17 +132,17 @@ inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std
     const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p0 + i));
     const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p1 + i));
     __m256i wv = ld16(w0 + i);
-    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(wv, x0));
-    b0 = _mm256_add_epi32(b0, _mm256_madd_epi16(wv, x1));
+    madd_acc(a0, wv, x0);
+    madd_acc(b0, wv, x1);
     wv = ld16(w1 + i);
-    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(wv, x0));
-    b1 = _mm256_add_epi32(b1, _mm256_madd_epi16(wv, x1));
+    madd_acc(a1, wv, x0);
+    madd_acc(b1, wv, x1);
     wv = ld16(w2 + i);
-    a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(wv, x0));
-    b2 = _mm256_add_epi32(b2, _mm256_madd_epi16(wv, x1));
+    madd_acc(a2, wv, x0);
+    madd_acc(b2, wv, x1);
     wv = ld16(w3 + i);
-    a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(wv, x0));
-    b3 = _mm256_add_epi32(b3, _mm256_madd_epi16(wv, x1));
+    madd_acc(a3, wv, x0);
+    madd_acc(b3, wv, x1);
   }
   if (i + 8 <= k) {
     const __m128i x0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p0 + i));
@@ -173,6 +180,84 @@ inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std
 inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std::int8_t* w,
                        std::int32_t k) noexcept {
   return dot_2x4(p0, p1, w, w + k, w + 2 * k, w + 3 * k, k);
+}
+
+/// dot_2x4 kept out of line: inlined into the pixel loops, its eight accumulators compete with
+/// the loop state for registers and the inner loop doubles in length.
+__attribute__((noinline)) inline __m256i dot_2x4_outlined(const std::int16_t* p0, const std::int16_t* p1,
+                                                        const std::int8_t* w0, const std::int8_t* w1,
+                                                        const std::int8_t* w2, const std::int8_t* w3,
+                                                        std::int32_t k) noexcept {
+  return dot_2x4(p0, p1, w0, w1, w2, w3, k);
+}
+
+/// 3 pixels x 4 output channels (patches p0..p2, weight rows w0..w3, exactly k values of each).
+/// Returns lanes (pixel 0: channels 0-3, pixel 1: channels 0-3) in *r01 and pixel 2's four in
+/// the low half of *r2 (high half zero).
+__attribute__((noinline)) inline void dot_3x4(const std::int16_t* p0, const std::int16_t* p1,
+                                              const std::int16_t* p2, const std::int8_t* w0,
+                                              const std::int8_t* w1, const std::int8_t* w2,
+                                              const std::int8_t* w3, std::int32_t k, __m256i* r01,
+                                              __m256i* r2) noexcept {
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  __m256i c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+  auto ld16 = [](const std::int8_t* p) {
+    return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+  };
+  auto px = [](const std::int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+  std::int32_t i = 0;
+  for (; i + 16 <= k; i += 16) {
+    __m256i wv = ld16(w0 + i);
+    madd_acc(a0, wv, px(p0 + i));
+    madd_acc(b0, wv, px(p1 + i));
+    madd_acc(c0, wv, px(p2 + i));
+    wv = ld16(w1 + i);
+    madd_acc(a1, wv, px(p0 + i));
+    madd_acc(b1, wv, px(p1 + i));
+    madd_acc(c1, wv, px(p2 + i));
+    wv = ld16(w2 + i);
+    madd_acc(a2, wv, px(p0 + i));
+    madd_acc(b2, wv, px(p1 + i));
+    madd_acc(c2, wv, px(p2 + i));
+    wv = ld16(w3 + i);
+    madd_acc(a3, wv, px(p0 + i));
+    madd_acc(b3, wv, px(p1 + i));
+    madd_acc(c3, wv, px(p2 + i));
+  }
+  if (i + 8 <= k) {
+    // Zero-extended 8-wide steps: the upper lanes' products are zero.
+    auto ld8 = [](const std::int8_t* p) {
+      return _mm256_zextsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+    };
+    auto px8 = [](const std::int16_t* p) {
+      return _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    };
+    const __m256i x0 = px8(p0 + i), x1 = px8(p1 + i), x2 = px8(p2 + i);
+    __m256i wv = ld8(w0 + i);
+    madd_acc(a0, wv, x0); madd_acc(b0, wv, x1); madd_acc(c0, wv, x2);
+    wv = ld8(w1 + i);
+    madd_acc(a1, wv, x0); madd_acc(b1, wv, x1); madd_acc(c1, wv, x2);
+    wv = ld8(w2 + i);
+    madd_acc(a2, wv, x0); madd_acc(b2, wv, x1); madd_acc(c2, wv, x2);
+    wv = ld8(w3 + i);
+    madd_acc(a3, wv, x0); madd_acc(b3, wv, x1); madd_acc(c3, wv, x2);
+    i += 8;
+  }
+  const __m256i z = _mm256_setzero_si256();
+  __m256i r = reduce8(a0, a1, a2, a3, b0, b1, b2, b3);
+  __m256i q = reduce8(c0, c1, c2, c3, z, z, z, z);
+  if (i < k) {
+    std::int32_t t[12] = {};
+    for (std::int32_t j = i; j < k; ++j) {
+      t[0] += w0[j] * p0[j]; t[1] += w1[j] * p0[j]; t[2] += w2[j] * p0[j]; t[3] += w3[j] * p0[j];
+      t[4] += w0[j] * p1[j]; t[5] += w1[j] * p1[j]; t[6] += w2[j] * p1[j]; t[7] += w3[j] * p1[j];
+      t[8] += w0[j] * p2[j]; t[9] += w1[j] * p2[j]; t[10] += w2[j] * p2[j]; t[11] += w3[j] * p2[j];
+    }
+    r = _mm256_add_epi32(r, _mm256_setr_epi32(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]));
+    q = _mm256_add_epi32(q, _mm256_setr_epi32(t[8], t[9], t[10], t[11], 0, 0, 0, 0));
+  }
+  *r01 = r;
+  *r2 = q;
 }
 
 /// 1 pixel x 4 output channels with int8 activations widened on the fly (k % 16 == 0).
@@ -268,10 +353,79 @@ inline void dot_rows_from(const RowParams& r, std::int32_t from, const Src& src,
 template <>
 struct ConvS8<arch::Avx2> {
   using ImplArch = arch::Avx2;
+
+  /// Small-depth path ("packed"): the (live) filters are repacked in the scratch as blocks of
+  /// 8 * kNB channels, [unit u][channel][2 bytes] (a unit = two consecutive k values), so one
+  /// vpmovsxbw + vpmaddwd against a broadcast int16 input pair accumulates two k values for 8
+  /// channels at once; kMR pixels x 8 * kNB channels per tile, no horizontal reductions.
+  struct Block {
+    avx2::Requant8Params rq[2];
+    std::int32_t ch[16];  // output channel of each lane (the last one repeated past n)
+    std::int32_t n;       // live lanes
+    bool contiguous;      // ch[j] == ch[0] + j for j < n
+  };
+  static constexpr int kMR = 4;
+  static std::int32_t packed_channels(const ConvS8Args& a) noexcept {
+    return a.live != nullptr ? a.n_live : a.out_c;
+  }
+  static int packed_nb(const ConvS8Args& a) noexcept { return packed_channels(a) <= 8 ? 1 : 2; }
+  static std::size_t packed_block_bytes(const ConvS8Args& a, std::int64_t k2) noexcept {
+    return (sizeof(Block) + static_cast<std::size_t>(k2) * 8 * packed_nb(a) + 31) / 32 * 32;
+  }
+  static std::int64_t packed_blocks(const ConvS8Args& a) noexcept {
+    const std::int64_t lanes = 8 * packed_nb(a);
+    return (packed_channels(a) + lanes - 1) / lanes;
+  }
+  /// 1x1, stride 1, no padding, even depth: a tile's pixels are contiguous input.
+  static bool is_pointwise(const ConvS8Args& a) noexcept {
+    return a.k_h == 1 && a.k_w == 1 && a.stride_h == 1 && a.stride_w == 1 && a.pad_h == 0 &&
+           a.pad_w == 0 && a.in_c % 2 == 0;
+  }
+  /// Blocks packed at once: pointwise layers re-read their (contiguous) pixels per chunk for
+  /// little, so they keep the scratch small; others pack every block (they are only taken when
+  /// that is small) so each receptive field is gathered once.
+  static std::int64_t chunk_blocks(const ConvS8Args& a, std::size_t bb) noexcept {
+    const std::int64_t n = packed_blocks(a);
+    if (!is_pointwise(a)) return n;
+    const std::int64_t c = static_cast<std::int64_t>(2048 / bb);
+    return c < 1 ? 1 : (c > n ? n : c);
+  }
+  static int packed_mr(const ConvS8Args& a) noexcept { return packed_nb(a) == 1 ? 8 : kMR; }
+  /// Scratch of the packed path, or 0 when the layer takes the direct path (deep non-pointwise
+  /// filters, whose packed copy would cost arena).
+  static std::size_t packed_scratch(const ConvS8Args& a) noexcept {
+    const std::int64_t k = static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c, k2 = (k + 1) / 2 * 2;
+    if (packed_channels(a) <= 0 || k > 4096) return 0;
+    const std::size_t bb = packed_block_bytes(a, k2);
+    if (!is_pointwise(a) && (k > 64 || static_cast<std::size_t>(packed_blocks(a)) * bb > 8192)) return 0;
+    return 32 + static_cast<std::size_t>(chunk_blocks(a, bb)) * bb +
+           static_cast<std::size_t>(packed_mr(a)) * static_cast<std::size_t>(k2 + 32) * sizeof(std::int16_t);
+  }
+
   static std::size_t scratch_bytes(const ConvS8Args& a) noexcept {
     if (a.filter_in_c != a.in_c) return 0;  // grouped: reference path
-    // Two int16 patches (a 2-pixel tile).
-    return 2 * avx2::patch_bytes(static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c);
+    const std::size_t packed = packed_scratch(a);
+    if (packed > 0) return packed;
+    return direct_scratch(a);
+  }
+
+  /// Direct path ("vector over k"): weights read in place from the model (no copy, for deep
+  /// filters), 3 pixels x 4 channels per tile (dot_3x4), requantization constants prepared
+  /// once per 4-channel group, receptive fields gathered once per pixel pair.
+  /// Requantization constants (the fields of avx2::Requant8Params; lanes: channels ch[0..3]
+  /// for pixel 0, then the same for pixel 1) and the group's channels, in 256 bytes.
+  struct alignas(32) Group {
+    std::int32_t bias[8], mult[8], mult_hi[8], left[8], right[8], mask[8], half[8];
+    bool any_left;
+    bool contiguous;
+    std::int16_t n;
+    std::int32_t ch[4];  // output channels (the last repeated past n)
+  };
+  static std::int64_t direct_groups(const ConvS8Args& a) noexcept { return (packed_channels(a) + 3) / 4; }
+  static std::size_t direct_scratch(const ConvS8Args& a) noexcept {
+    const std::size_t groups = packed_channels(a) > 0 ? static_cast<std::size_t>(direct_groups(a)) : 0;
+    return 32 + groups * ((sizeof(Group) + 31) / 32 * 32) +
+           3 * avx2::patch_bytes(static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c);
   }
 
   static void run(const ConvS8Args& a, void* scratch) noexcept {
@@ -279,68 +433,316 @@ struct ConvS8<arch::Avx2> {
       ConvS8<arch::Generic>::run(a, scratch);
       return;
     }
-    const std::int32_t k = a.k_h * a.k_w * a.in_c;
-    const std::int32_t k16 = (k + 15) / 16 * 16;
-    std::int16_t* patch0 = avx2::align_patch(scratch);
-    std::int16_t* patch1 = patch0 + k16;
-    for (std::int32_t i = k; i < k16; ++i) patch0[i] = patch1[i] = 0;
-    const avx2::RowParams rp{a.filter, a.bias, a.multiplier, a.shift, true, a.out_c, k,
-                             a.output_offset, a.act_min, a.act_max};
-    const std::int32_t tiled = a.out_c / 4 * 4;
-    const std::int32_t pixels = a.batches * a.out_h * a.out_w;
-    for (std::int32_t p = 0; p < pixels; p += 2) {
-      const bool two = p + 1 < pixels;
-      gather(a, p, patch0);
-      if (two) gather(a, p + 1, patch1);
-      std::int8_t* out0 = a.output + static_cast<std::ptrdiff_t>(p) * a.out_c;
-      std::int8_t* out1 = two ? out0 + a.out_c : nullptr;
-      const std::int16_t* q1 = two ? patch1 : patch0;
-      if (a.live != nullptr) {
-        // Pruned: dead channels are constants; live ones in tiles of 4 (the last tile repeats
-        // its final channel, which rewrites the same value).
-        std::memcpy(out0, a.dead_out, static_cast<std::size_t>(a.out_c));
-        if (two) std::memcpy(out1, a.dead_out, static_cast<std::size_t>(a.out_c));
-        for (std::int32_t j = 0; j < a.n_live; j += 4) {
-          std::int32_t ch[4];
-          for (std::int32_t t = 0; t < 4; ++t) ch[t] = a.live[j + t < a.n_live ? j + t : a.n_live - 1];
-          const __m256i acc = avx2::dot_2x4(patch0, q1, a.filter + ch[0] * k, a.filter + ch[1] * k,
-                                            a.filter + ch[2] * k, a.filter + ch[3] * k, k);
-          avx2::store_tile_2x4_at(rp, ch, acc, out0, out1);
-        }
-        continue;
+    if (packed_scratch(a) > 0) {
+      if (packed_nb(a) == 1) {
+        run_packed<1, 8>(a, scratch);  // packed_mr()
+      } else {
+        run_packed<2, kMR>(a, scratch);
       }
-      for (std::int32_t oc = 0; oc < tiled; oc += 4) {
-        avx2::store_tile_2x4(rp, oc, avx2::dot_2x4(patch0, q1, a.filter + oc * k, k), out0, out1);
-      }
-      avx2::dot_rows_from(rp, tiled, avx2::PatchSrc{patch0, k}, out0);
-      if (two) avx2::dot_rows_from(rp, tiled, avx2::PatchSrc{patch1, k}, out1);
+      return;
     }
+    run_direct(a, scratch);
   }
 
  private:
-  /// Writes output pixel p's receptive field (input + offset, 0 for padding) as int16.
-  static void gather(const ConvS8Args& a, std::int32_t p, std::int16_t* dst) noexcept {
-    const auto in_off = static_cast<std::int16_t>(a.input_offset);
-    const std::int32_t ox = p % a.out_w, oy = (p / a.out_w) % a.out_h, b = p / (a.out_w * a.out_h);
-    const std::int32_t in_y0 = oy * a.stride_h - a.pad_h, in_x0 = ox * a.stride_w - a.pad_w;
-    const bool row_inside = a.dilation_w == 1 && in_x0 >= 0 && in_x0 + a.k_w <= a.in_w;
-    for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
-      const std::int32_t iy = in_y0 + a.dilation_h * ky;
-      if (row_inside && iy >= 0 && iy < a.in_h) {
-        // The whole filter row is inside the image: k_w * in_c contiguous input bytes.
-        avx2::widen_offset_s8(dst, a.input + ((b * a.in_h + iy) * a.in_w + in_x0) * a.in_c,
-                              a.k_w * a.in_c, in_off);
-        dst += a.k_w * a.in_c;
-        continue;
+  static void run_direct(const ConvS8Args& a, void* scratch) noexcept {
+    const std::int32_t k = a.k_h * a.k_w * a.in_c, k16 = (k + 15) / 16 * 16;
+    const std::int32_t nch = packed_channels(a);
+    const std::int32_t ng = nch > 0 ? static_cast<std::int32_t>(direct_groups(a)) : 0;
+    constexpr std::size_t gb = (sizeof(Group) + 31) / 32 * 32;
+    auto* base = reinterpret_cast<std::uint8_t*>((reinterpret_cast<std::uintptr_t>(scratch) + 31) / 32 * 32);
+    for (std::int32_t g = 0; g < ng; ++g) {
+      auto* grp = reinterpret_cast<Group*>(base + g * gb);
+      grp->n = static_cast<std::int16_t>(nch - 4 * g < 4 ? nch - 4 * g : 4);
+      std::int32_t ch8[8];
+      for (std::int32_t j = 0; j < 4; ++j) {
+        const std::int32_t i = 4 * g + (j < grp->n ? j : grp->n - 1);
+        grp->ch[j] = ch8[j] = ch8[j + 4] = a.live != nullptr ? a.live[i] : i;
       }
-      for (std::int32_t kx = 0; kx < a.k_w; ++kx, dst += a.in_c) {
-        const std::int32_t ix = in_x0 + a.dilation_w * kx;
-        if (iy < 0 || iy >= a.in_h || ix < 0 || ix >= a.in_w) {
-          std::memset(dst, 0, sizeof(std::int16_t) * static_cast<std::size_t>(a.in_c));
+      grp->contiguous = grp->n == 4 && grp->ch[1] == grp->ch[0] + 1 && grp->ch[2] == grp->ch[0] + 2 &&
+                        grp->ch[3] == grp->ch[0] + 3;
+      avx2::make_requant8_params(grp, a.bias, a.multiplier, a.shift, ch8);
+    }
+    std::int16_t* patch[3];
+    patch[0] = reinterpret_cast<std::int16_t*>(base + ng * gb);
+    patch[1] = patch[0] + k16 + 16;
+    patch[2] = patch[1] + k16 + 16;
+    const __m256i out_off = _mm256_set1_epi32(a.output_offset);
+    const __m128i lo = _mm_set1_epi8(static_cast<char>(a.act_min)), hi = _mm_set1_epi8(static_cast<char>(a.act_max));
+    const std::int32_t pixels = a.batches * a.out_h * a.out_w;
+    PixelWalker pw(a);
+    for (std::int32_t p = 0; p < pixels; p += 3) {
+      const std::int32_t valid = pixels - p < 3 ? pixels - p : 3;
+      for (std::int32_t m = 0; m < valid; ++m) {
+        pw.gather(patch[m]);
+        pw.next();
+      }
+      std::int8_t* out[3];
+      for (std::int32_t m = 0; m < 3; ++m) out[m] = a.output + static_cast<std::ptrdiff_t>(p + m) * a.out_c;
+      const std::int16_t* q1 = valid > 1 ? patch[1] : patch[0];
+      const std::int16_t* q2 = valid > 2 ? patch[2] : patch[0];
+      if (a.live != nullptr) {
+        for (std::int32_t m = 0; m < valid; ++m) std::memcpy(out[m], a.dead_out, static_cast<std::size_t>(a.out_c));
+      }
+      for (std::int32_t g = 0; g < ng; ++g) {
+        const auto* grp = reinterpret_cast<const Group*>(base + g * gb);
+        const std::int8_t* w = a.filter;
+        __m256i acc01, acc2;
+        avx2::dot_3x4(patch[0], q1, q2, w + grp->ch[0] * k, w + grp->ch[1] * k, w + grp->ch[2] * k,
+                      w + grp->ch[3] * k, k, &acc01, &acc2);
+        const __m256i v01 = _mm256_add_epi32(avx2::requant8_pre(acc01, *grp), out_off);
+        const __m256i v2 = _mm256_add_epi32(avx2::requant8_pre(acc2, *grp), out_off);
+        // int16: [p0 c0-3, p2 c0-3 | p1 c0-3, p2 (high half: unused)]
+        const __m256i p16 = _mm256_packs_epi32(v01, v2);
+        const __m128i p8 = _mm_min_epi8(
+            _mm_max_epi8(_mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1)), lo), hi);
+        // bytes: p0 c0-3 | p2 c0-3 | p1 c0-3 | unused
+        alignas(16) std::int8_t t[16];
+        _mm_store_si128(reinterpret_cast<__m128i*>(t), p8);
+        static constexpr int kAt[3] = {0, 8, 4};
+        if (grp->contiguous) {
+          for (std::int32_t m = 0; m < valid; ++m) std::memcpy(out[m] + grp->ch[0], t + kAt[m], 4);
         } else {
-          avx2::widen_offset_s8(dst, a.input + ((b * a.in_h + iy) * a.in_w + ix) * a.in_c, a.in_c, in_off);
+          for (std::int32_t m = 0; m < valid; ++m) {
+            for (std::int32_t j = 0; j < grp->n; ++j) out[m][grp->ch[j]] = t[kAt[m] + j];
+          }
         }
       }
+    }
+  }
+
+  template <int NB, int MR>
+  static void run_packed(const ConvS8Args& a, void* scratch) noexcept {
+    const std::int32_t k = a.k_h * a.k_w * a.in_c, k2 = (k + 1) / 2 * 2, units = k2 / 2;
+    const std::int32_t lanes = 8 * NB, nch = packed_channels(a);
+    const std::int32_t nblk = static_cast<std::int32_t>(packed_blocks(a));
+    const std::size_t bb = packed_block_bytes(a, k2);
+    auto* base = reinterpret_cast<std::uint8_t*>((reinterpret_cast<std::uintptr_t>(scratch) + 31) / 32 * 32);
+    const std::int32_t chunk = static_cast<std::int32_t>(chunk_blocks(a, bb));
+    std::int16_t* patch[MR];
+    auto* p0 = reinterpret_cast<std::int16_t*>(base + chunk * bb);
+    const std::int32_t pstride = (k2 + 15) / 16 * 16 + 16;
+    for (int m = 0; m < MR; ++m) patch[m] = p0 + m * pstride;
+    const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
+    const std::int32_t pixels = a.batches * a.out_h * a.out_w;
+    const bool pointwise = is_pointwise(a);
+    for (std::int32_t b0 = 0; b0 < nblk; b0 += chunk) {
+      const std::int32_t nb = nblk - b0 < chunk ? nblk - b0 : chunk;
+      for (std::int32_t bi = 0; bi < nb; ++bi) pack_block<NB>(a, reinterpret_cast<Block*>(base + bi * bb), (b0 + bi) * lanes, nch, k, units);
+      PixelWalker pw(a);
+      for (std::int32_t p = 0; p < pixels; p += MR) {
+        const int valid = pixels - p < MR ? pixels - p : MR;
+        const std::int16_t* x[MR];
+        if (pointwise) {
+          pw.widen(patch[0], a.input + static_cast<std::ptrdiff_t>(p) * k, valid * k);
+          for (int m = 0; m < MR; ++m) x[m] = patch[0] + (m < valid ? m : 0) * k;
+        } else {
+          for (int m = 0; m < MR; ++m) {
+            if (m < valid) {
+              pw.gather(patch[m]);
+              pw.next();
+              if (k2 != k) patch[m][k] = 0;
+              x[m] = patch[m];
+            } else {
+              x[m] = patch[0];
+            }
+          }
+        }
+        std::int8_t* out = a.output + static_cast<std::ptrdiff_t>(p) * a.out_c;
+        if (a.live != nullptr && b0 == 0) {
+          for (int m = 0; m < valid; ++m) std::memcpy(out + m * a.out_c, a.dead_out, static_cast<std::size_t>(a.out_c));
+        }
+        for (std::int32_t bi = 0; bi < nb; ++bi) {
+          const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
+          const auto* w = reinterpret_cast<const std::int8_t*>(blk + 1);
+          __m256i acc[MR][NB];
+          tile<MR, NB>(w, x, units, acc);
+          for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
+        }
+      }
+    }
+  }
+
+  template <int NB>
+  static void pack_block(const ConvS8Args& a, Block* blk, std::int32_t first, std::int32_t nch,
+                         std::int32_t k, std::int32_t units) noexcept {
+    constexpr std::int32_t lanes = 8 * NB;
+    auto* w = reinterpret_cast<std::int8_t*>(blk + 1);
+    blk->n = nch - first < lanes ? nch - first : lanes;
+    for (std::int32_t j = 0; j < 16; ++j) {
+      const std::int32_t i = first + (j < blk->n ? j : blk->n - 1);
+      blk->ch[j] = a.live != nullptr ? a.live[i] : i;
+    }
+    blk->contiguous = true;
+    for (std::int32_t j = 1; j < blk->n; ++j) blk->contiguous = blk->contiguous && blk->ch[j] == blk->ch[0] + j;
+    for (int g = 0; g < NB; ++g) {
+      avx2::make_requant8_params(&blk->rq[g], a.bias, a.multiplier, a.shift, blk->ch + 8 * g);
+      const std::int8_t* rows[8];
+      for (int j = 0; j < 8; ++j) rows[j] = a.filter + static_cast<std::ptrdiff_t>(blk->ch[8 * g + j]) * k;
+      avx2::pack_pairs8(w + 16 * g, 16 * NB, rows, k, units);
+    }
+  }
+
+  template <int NB>
+  static void store(const avx2::OutStage& os, const Block& blk, const __m256i* acc, std::int8_t* o) noexcept {
+    __m128i v;
+    if constexpr (NB == 2) {
+      v = os.pack16(avx2::requant8_pre(acc[0], blk.rq[0]), avx2::requant8_pre(acc[1], blk.rq[1]));
+    } else {
+      v = os.pack8(avx2::requant8_pre(acc[0], blk.rq[0]));
+    }
+    if (blk.contiguous && blk.n == 8 * NB) {
+      if constexpr (NB == 2) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o + blk.ch[0]), v);
+      } else {
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(o + blk.ch[0]), v);
+      }
+    } else {
+      alignas(16) std::int8_t t[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(t), v);
+      for (std::int32_t j = 0; j < blk.n; ++j) o[blk.ch[j]] = t[j];
+    }
+  }
+
+  /// Walks output pixels in order and writes each one's receptive field as int16 (input +
+  /// input offset; taps outside the image 0, which is what the reference's skipped taps
+  /// contribute). Writes up to 15 values past the field's end (the patches have that slack);
+  /// reads only input bytes (16-byte loads only where they stay inside the input tensor).
+  struct PixelWalker {
+    const std::int8_t* input;
+    const std::int8_t* end;
+    __m256i off16;
+    std::int16_t off;
+    std::int32_t in_h, in_w, in_c, out_h, out_w, k_h, k_w, s_h, s_w, d_h, d_w, pad_h, pad_w;
+    std::int32_t row;               // k_w * in_c: one filter row's contiguous input values
+    std::ptrdiff_t img_bytes, row_stride;  // one image; between the rows of one window
+    std::int32_t b = 0, oy = 0, ox = 0;
+    explicit PixelWalker(const ConvS8Args& a) noexcept
+        : input(a.input),
+          end(a.input + static_cast<std::ptrdiff_t>(a.batches) * a.in_h * a.in_w * a.in_c),
+          off16(_mm256_set1_epi16(static_cast<std::int16_t>(a.input_offset))),
+          off(static_cast<std::int16_t>(a.input_offset)),
+          in_h(a.in_h), in_w(a.in_w), in_c(a.in_c), out_h(a.out_h), out_w(a.out_w), k_h(a.k_h),
+          k_w(a.k_w), s_h(a.stride_h), s_w(a.stride_w), d_h(a.dilation_h), d_w(a.dilation_w),
+          pad_h(a.pad_h), pad_w(a.pad_w), row(a.k_w * a.in_c),
+          img_bytes(static_cast<std::ptrdiff_t>(a.in_h) * a.in_w * a.in_c),
+          row_stride(static_cast<std::ptrdiff_t>(a.dilation_h) * a.in_w * a.in_c) {}
+    void next() noexcept {
+      if (++ox == out_w) {
+        ox = 0;
+        if (++oy == out_h) {
+          oy = 0;
+          ++b;
+        }
+      }
+    }
+    void widen(std::int16_t* dst, const std::int8_t* src, std::int32_t n) const noexcept {
+      std::int32_t i = 0;
+      for (; i < n && src + i + 16 <= end; i += 16) {
+        const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(v, off16));
+      }
+      for (; i < n; ++i) dst[i] = static_cast<std::int16_t>(src[i] + off);
+    }
+    static void zero(std::int16_t* dst, std::int32_t n) noexcept {
+      for (std::int32_t i = 0; i < n; i += 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_setzero_si256());
+    }
+    void gather(std::int16_t* dst) const noexcept {
+      const std::int32_t in_y0 = oy * s_h - pad_h, in_x0 = ox * s_w - pad_w;
+      const std::int8_t* img = input + b * img_bytes;
+      const bool x_inside = d_w == 1 && in_x0 >= 0 && in_x0 + k_w <= in_w;
+      if (x_inside && in_y0 >= 0 && in_y0 + (k_h - 1) * d_h < in_h) {
+        const std::int8_t* src = img + (static_cast<std::ptrdiff_t>(in_y0) * in_w + in_x0) * in_c;
+        const std::int32_t row16 = (row + 15) / 16 * 16;
+        if (src + (k_h - 1) * row_stride + row16 <= end) {
+          // Interior window, whole 16-byte loads in bounds. Locals: the vector stores may alias
+          // anything, so members would be reloaded after each one.
+          const std::int32_t kh = k_h, r = row;
+          const std::ptrdiff_t rs = row_stride;
+          const __m256i o = off16;
+          if (r <= 16) {
+            for (std::int32_t ky = 0; ky < kh; ++ky, dst += r, src += rs) {
+              const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
+              _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_add_epi16(v, o));
+            }
+            return;
+          }
+          for (std::int32_t ky = 0; ky < kh; ++ky, dst += r, src += rs) {
+            for (std::int32_t i = 0; i < r; i += 16) {
+              const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+              _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(v, o));
+            }
+          }
+          return;
+        }
+      }
+      for (std::int32_t ky = 0; ky < k_h; ++ky, dst += row) {
+        const std::int32_t iy = in_y0 + d_h * ky;
+        if (iy < 0 || iy >= in_h) {
+          zero(dst, row);
+        } else if (x_inside) {
+          widen(dst, img + (static_cast<std::ptrdiff_t>(iy) * in_w + in_x0) * in_c, row);
+        } else {
+          for (std::int32_t kx = 0; kx < k_w; ++kx) {
+            const std::int32_t ix = in_x0 + d_w * kx;
+            if (ix < 0 || ix >= in_w) {
+              for (std::int32_t c = 0; c < in_c; ++c) dst[kx * in_c + c] = 0;
+            } else {
+              widen(dst + kx * in_c, img + (static_cast<std::ptrdiff_t>(iy) * in_w + ix) * in_c, in_c);
+            }
+          }
+        }
+      }
+    }
+  };
+
+  /// acc[m][g] = for each of the block's channels 8g..8g+7, the sum over units of the packed
+  /// weight pair times pixel m's int16 pair. Named accumulators (arrays of vectors get copied
+  /// around by the register allocator).
+  template <int MR, int NB>
+  static inline void tile(const std::int8_t* w, const std::int16_t* const* x, std::int32_t units,
+                          __m256i (&acc)[MR][NB]) noexcept {
+    static_assert((NB == 2 && MR == 4) || (NB == 1 && MR == 8), "tile shapes");
+    auto bc = [](const std::int16_t* p) {
+      std::int32_t v;
+      std::memcpy(&v, p, 4);
+      return _mm256_set1_epi32(v);
+    };
+    auto cvt = [](const std::int8_t* p) {
+      return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    };
+    auto mac = [](__m256i& a, __m256i wv, __m256i xb) { a = _mm256_add_epi32(a, _mm256_madd_epi16(wv, xb)); };
+    const __m256i z = _mm256_setzero_si256();
+    if constexpr (NB == 2) {
+      __m256i a0 = z, a1 = z, b0 = z, b1 = z, c0 = z, c1 = z, d0 = z, d1 = z;
+      const std::int16_t *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+      for (std::int32_t u = 0; u < units; ++u, w += 32) {
+        const __m256i w0 = cvt(w), w1 = cvt(w + 16);
+        __m256i xb = bc(x0 + 2 * u);
+        mac(a0, w0, xb); mac(a1, w1, xb);
+        xb = bc(x1 + 2 * u);
+        mac(b0, w0, xb); mac(b1, w1, xb);
+        xb = bc(x2 + 2 * u);
+        mac(c0, w0, xb); mac(c1, w1, xb);
+        xb = bc(x3 + 2 * u);
+        mac(d0, w0, xb); mac(d1, w1, xb);
+      }
+      acc[0][0] = a0; acc[0][NB - 1] = a1; acc[1][0] = b0; acc[1][NB - 1] = b1;
+      acc[2][0] = c0; acc[2][NB - 1] = c1; acc[3][0] = d0; acc[3][NB - 1] = d1;
+    } else {
+      __m256i a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+      const std::int16_t *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
+      const std::int16_t *x4 = x[MR > 4 ? 4 : 0], *x5 = x[MR > 5 ? 5 : 0], *x6 = x[MR > 6 ? 6 : 0],
+                         *x7 = x[MR > 7 ? 7 : 0];
+      for (std::int32_t u = 0; u < units; ++u, w += 16) {
+        const __m256i w0 = cvt(w);
+        mac(a0, w0, bc(x0 + 2 * u)); mac(a1, w0, bc(x1 + 2 * u));
+        mac(a2, w0, bc(x2 + 2 * u)); mac(a3, w0, bc(x3 + 2 * u));
+        mac(a4, w0, bc(x4 + 2 * u)); mac(a5, w0, bc(x5 + 2 * u));
+        mac(a6, w0, bc(x6 + 2 * u)); mac(a7, w0, bc(x7 + 2 * u));
+      }
+      const __m256i r[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+      for (int m = 0; m < MR; ++m) acc[m][0] = r[m];
     }
   }
 };
@@ -369,6 +771,10 @@ struct FullyConnectedS8<arch::Avx2> {
     const __m256i off = _mm256_set1_epi16(static_cast<std::int16_t>(a.input_offset));
     // Depths that are multiples of 16 take 4-row tiles (no over-read); the rest row by row.
     const std::int32_t tiled = a.depth % 16 == 0 ? a.out / 4 * 4 : 0;
+    if (a.out >= 8) {
+      run_1x8<R>(a);
+      return;
+    }
     for (std::int32_t b = 0; b < a.batches; ++b) {
       const std::int8_t* x = a.input + b * a.depth;
       std::int8_t* out = a.output + b * a.out;
@@ -377,6 +783,85 @@ struct FullyConnectedS8<arch::Avx2> {
       }
       avx2::dot_rows_from<R>(rp, tiled, avx2::DirectSrc{x, off, a.depth}, out);
     }
+  }
+
+  /// Eight outputs per step (the last step overlaps the previous one when out % 8 != 0: its
+  /// outputs are recomputed to identical values); any depth (16-wide steps, one 8-wide step,
+  /// then scalar); per-tensor requantization constants prepared once.
+  template <quant::Rounding R>
+  static void run_1x8(const FullyConnectedS8Args& a) noexcept {
+    const __m256i off = _mm256_set1_epi16(static_cast<std::int16_t>(a.input_offset));
+    const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
+    const avx2::Requant8<R> rq_tensor(_mm256_set1_epi32(a.shift[0]));
+    const __m256i mult_tensor = _mm256_set1_epi32(a.multiplier[0]);
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      const std::int8_t* x = a.input + static_cast<std::ptrdiff_t>(b) * a.depth;
+      std::int8_t* out = a.output + static_cast<std::ptrdiff_t>(b) * a.out;
+      for (std::int32_t o0 = 0; o0 < a.out; o0 += 8) {
+        const std::int32_t o = o0 + 8 <= a.out ? o0 : a.out - 8;
+        __m256i acc = dot_1x8(x, off, a.filter + static_cast<std::ptrdiff_t>(o) * a.depth, a.depth);
+        if (a.bias != nullptr) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bias + o)));
+        __m256i v;
+        if (a.per_channel) {
+          const avx2::Requant8<R> rq(avx2::load_shift_lanes(a.shift + o));
+          v = rq(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.multiplier + o)));
+        } else {
+          v = rq_tensor(acc, mult_tensor);
+        }
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + o), os.pack8(v));
+      }
+    }
+  }
+
+  /// Lane j: dot(w row j, x + offset) for rows w, w + depth, ..., w + 7 * depth (exact reads).
+  __attribute__((noinline)) static __m256i dot_1x8(const std::int8_t* x, __m256i off, const std::int8_t* w,
+                                                   std::int32_t depth) noexcept {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const std::int8_t *w0 = w, *w1 = w + depth, *w2 = w1 + depth, *w3 = w2 + depth;
+    const std::int8_t *w4 = w3 + depth, *w5 = w4 + depth, *w6 = w5 + depth, *w7 = w6 + depth;
+    auto ld = [](const std::int8_t* p) {
+      return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    };
+    std::int32_t i = 0;
+    for (; i + 16 <= depth; i += 16) {
+      const __m256i xv = _mm256_add_epi16(ld(x + i), off);
+      avx2::madd_acc(a0, ld(w0 + i), xv);
+      avx2::madd_acc(a1, ld(w1 + i), xv);
+      avx2::madd_acc(a2, ld(w2 + i), xv);
+      avx2::madd_acc(a3, ld(w3 + i), xv);
+      avx2::madd_acc(a4, ld(w4 + i), xv);
+      avx2::madd_acc(a5, ld(w5 + i), xv);
+      avx2::madd_acc(a6, ld(w6 + i), xv);
+      avx2::madd_acc(a7, ld(w7 + i), xv);
+    }
+    if (i + 8 <= depth) {
+      auto ld8 = [](const std::int8_t* p) {
+        return _mm256_zextsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+      };
+      // Upper lanes of the widened vectors are zero, so the products there are zero.
+      const __m256i xv = _mm256_add_epi16(ld8(x + i), _mm256_zextsi128_si256(_mm256_castsi256_si128(off)));
+      avx2::madd_acc(a0, ld8(w0 + i), xv);
+      avx2::madd_acc(a1, ld8(w1 + i), xv);
+      avx2::madd_acc(a2, ld8(w2 + i), xv);
+      avx2::madd_acc(a3, ld8(w3 + i), xv);
+      avx2::madd_acc(a4, ld8(w4 + i), xv);
+      avx2::madd_acc(a5, ld8(w5 + i), xv);
+      avx2::madd_acc(a6, ld8(w6 + i), xv);
+      avx2::madd_acc(a7, ld8(w7 + i), xv);
+      i += 8;
+    }
+    __m256i r = avx2::reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
+    if (i < depth) {
+      const std::int32_t o = static_cast<std::int16_t>(_mm256_extract_epi16(off, 0));
+      std::int32_t t[8] = {};
+      const std::int8_t* rows[8] = {w0, w1, w2, w3, w4, w5, w6, w7};
+      for (; i < depth; ++i) {
+        const std::int32_t xi = x[i] + o;
+        for (int j = 0; j < 8; ++j) t[j] += rows[j][i] * xi;
+      }
+      r = _mm256_add_epi32(r, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t)));
+    }
+    return r;
   }
 };
 

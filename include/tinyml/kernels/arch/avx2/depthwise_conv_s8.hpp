@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// AVX2 int8 depthwise convolution (depth multiplier 1). Main path: 16 channels per step; taps
-// are taken in pairs and interleaved so one vpmaddwd does two taps for 8 channels exactly
-// (int16 (input + offset) x int16 weight pairs summed in int32); the block's interleaved weights
-// are built once and reused for every pixel; taps outside the image are zero vectors (what the
-// reference's skipped taps contribute). Fewer than 16 channels or more than 25 taps: 8 channels
-// per step in int32 with vpmulld. Depth multipliers other than 1 use the reference path.
+// AVX2 int8 depthwise convolution (depth multiplier 1). Main path (>= 8 channels, <= 25 taps):
+// blocks of 16 (else 8) channels; taps are taken in pairs and interleaved so one vpmaddwd does two
+// taps for 8 channels exactly (int16 input x int16 weight pairs summed in int32); the input offset
+// is folded into the bias (offset * the channel's tap sum) so inputs are only sign-extended, and
+// taps outside the image read the input zero point (x + offset = 0, what the reference's skipped
+// taps contribute); 3x3 windows use fixed addressing. Other shapes: the older paired/int32 paths;
+// depth multipliers other than 1 (except one input channel) use the reference path.
 //
 // Contract: as kernels::DepthwiseConvS8; no scratch.
-// Numerics: bit-exact with the reference (identical integer sums, requantize8).
+// Numerics: bit-exact with the reference (identical integer sums modulo 2^32, requantize8 /
+//   requant8_pre).
 #pragma once
 #if defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
 
@@ -20,6 +22,18 @@
 namespace tinyml {
 inline namespace TINYML_ABI {
 namespace kernels {
+
+namespace avx2 {
+/// Vector of W (16 or 8) int16 lanes.
+template <int W>
+struct I16Vec {
+  using T = __m256i;
+};
+template <>
+struct I16Vec<8> {
+  using T = __m128i;
+};
+}  // namespace avx2
 
 template <>
 struct DepthwiseConvS8<arch::Avx2> {
@@ -35,6 +49,23 @@ struct DepthwiseConvS8<arch::Avx2> {
     }
     if (a.depth_multiplier != 1 || a.in_c < 8) {
       DepthwiseConvS8<arch::Generic>::run(a, scratch);
+      return;
+    }
+    if (a.k_h * a.k_w <= kMaxTaps) {
+      // Blocks of 16 channels, then 8 (the last block may overlap the previous one: its
+      // channels are recomputed to identical values).
+      const Taps g(a);
+      std::int32_t cb = 0;
+      for (; cb + 16 <= a.in_c; cb += 16) run_block<16>(a, g, cb);
+      const std::int32_t rem = a.in_c - cb;
+      if (rem > 8 && a.in_c >= 16) {
+        run_block<16>(a, g, a.in_c - 16);
+      } else if (rem > 8) {
+        run_block<8>(a, g, 0);
+        run_block<8>(a, g, a.in_c - 8);
+      } else if (rem > 0) {
+        run_block<8>(a, g, a.in_c - 8);
+      }
       return;
     }
     if (a.in_c >= 16 && a.k_h * a.k_w <= kMaxTaps) {
@@ -62,6 +93,131 @@ struct DepthwiseConvS8<arch::Avx2> {
       }
     }
   };
+
+  /// One block of W (16 or 8) channels starting at ch over every output pixel. Taps go in
+  /// pairs: the two taps' int16 inputs are interleaved so one vpmaddwd adds both for 4 (W=8)
+  /// or 8 channels. The input offset is folded into the bias (bias + offset * sum of the
+  /// channel's taps), so the raw int8 inputs are only sign-extended; taps outside the image
+  /// read a vector of the input zero point, whose (x + offset) is exactly the 0 that the
+  /// reference's skipped taps contribute.
+  template <int W>
+  static void run_block(const DepthwiseConvS8Args& a, const Taps& g, std::int32_t ch) noexcept {
+    using V = typename avx2::I16Vec<W>::T;
+    const std::int32_t c = a.in_c, taps = a.k_h * a.k_w, pairs = (taps + 1) / 2;
+    auto cvt = [](const std::int8_t* p) -> V {
+      if constexpr (W == 16) {
+        return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+      } else {
+        return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+      }
+    };
+    auto unlo = [](V x, V y) -> V {
+      if constexpr (W == 16) return _mm256_unpacklo_epi16(x, y); else return _mm_unpacklo_epi16(x, y);
+    };
+    auto unhi = [](V x, V y) -> V {
+      if constexpr (W == 16) return _mm256_unpackhi_epi16(x, y); else return _mm_unpackhi_epi16(x, y);
+    };
+    auto mac = [](V& acc, V x, V w) {
+      if constexpr (W == 16) {
+        avx2::madd_acc(acc, x, w);
+      } else {
+        acc = _mm_add_epi32(acc, _mm_madd_epi16(x, w));
+      }
+    };
+    // Interleaved weight pairs (an odd last tap pairs with zero weights).
+    V wlo[(kMaxTaps + 1) / 2], whi[(kMaxTaps + 1) / 2];
+    for (std::int32_t j = 0; j < pairs; ++j) {
+      const V wa = cvt(a.filter + (2 * j) * c + ch);
+      const V wb = 2 * j + 1 < taps ? cvt(a.filter + (2 * j + 1) * c + ch) : V{};
+      wlo[j] = unlo(wa, wb);
+      whi[j] = unhi(wa, wb);
+    }
+    // Lane order of the accumulators: W=16: lo = channels {0-3, 8-11}, hi = {4-7, 12-15};
+    // W=8: lo = 0-3, hi = 4-7 (joined into one 8-lane vector before requantizing).
+    avx2::Requant8Params rq[2];
+    for (int h = 0; h < (W == 16 ? 2 : 1); ++h) {
+      std::int32_t chs[8];
+      for (int j = 0; j < 8; ++j) {
+        chs[j] = W == 16 ? ch + (j < 4 ? j : j + 4) + 4 * h : ch + j;
+      }
+      avx2::make_requant8_params(&rq[h], a.bias, a.multiplier, a.shift, chs);
+      for (int j = 0; j < 8; ++j) {
+        std::int32_t sum = 0;
+        for (std::int32_t t = 0; t < taps; ++t) sum += a.filter[t * c + chs[j]];
+        rq[h].bias[j] = static_cast<std::int32_t>(static_cast<std::uint32_t>(rq[h].bias[j]) +
+                                                   static_cast<std::uint32_t>(sum * a.input_offset));
+      }
+    }
+    alignas(16) std::int8_t zp[16];
+    for (int j = 0; j < 16; ++j) zp[j] = static_cast<std::int8_t>(-a.input_offset);
+    const __m256i out_off = _mm256_set1_epi32(a.output_offset);
+    const __m128i lo = _mm_set1_epi8(static_cast<char>(a.act_min)), hi = _mm_set1_epi8(static_cast<char>(a.act_max));
+    const std::ptrdiff_t* off = g.off;
+    const std::int32_t last = taps - 1;
+    const bool k3x3 = a.k_h == 3 && a.k_w == 3 && a.dilation_h == 1 && a.dilation_w == 1;
+    const std::ptrdiff_t rs = static_cast<std::ptrdiff_t>(a.in_w) * c;
+    std::int8_t* out = a.output + ch;
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+        const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
+        const bool rows_inside = in_y0 >= 0 && in_y0 + (a.k_h - 1) * a.dilation_h < a.in_h;
+        for (std::int32_t ox = 0; ox < a.out_w; ++ox, out += c) {
+          const std::int32_t in_x0 = ox * a.stride_w - a.pad_w;
+          const std::int8_t* base = a.input + ((static_cast<std::ptrdiff_t>(b) * a.in_h + in_y0) * a.in_w + in_x0) * c + ch;
+          V acc_lo{}, acc_hi{};
+          if (rows_inside && in_x0 >= 0 && in_x0 + (a.k_w - 1) * a.dilation_w < a.in_w) {
+            if (k3x3) {
+              // Row pointers plus 0, c, 2c: every load is one addressing mode.
+              const std::int8_t* r0 = base;
+              const std::int8_t* r1 = base + rs;
+              const std::int8_t* r2 = r1 + rs;
+              auto pair = [&](int j, const std::int8_t* pa, const std::int8_t* pb) {
+                const V xa = cvt(pa), xb = cvt(pb);
+                mac(acc_lo, unlo(xa, xb), wlo[j]);
+                mac(acc_hi, unhi(xa, xb), whi[j]);
+              };
+              pair(0, r0, r0 + c);
+              pair(1, r0 + 2 * c, r1);
+              pair(2, r1 + c, r1 + 2 * c);
+              pair(3, r2, r2 + c);
+              pair(4, r2 + 2 * c, r2 + 2 * c);
+            } else {
+              for (std::int32_t j = 0; j < pairs; ++j) {
+                const V xa = cvt(base + off[2 * j]);
+                const V xb = cvt(base + off[2 * j + 1 <= last ? 2 * j + 1 : last]);
+                mac(acc_lo, unlo(xa, xb), wlo[j]);
+                mac(acc_hi, unhi(xa, xb), whi[j]);
+              }
+            }
+          } else {
+            const std::int8_t* ptr[kMaxTaps + 1];
+            for (std::int32_t t = 0; t < taps; ++t) {
+              const std::int32_t iy = in_y0 + g.dy[t], ix = in_x0 + g.dx[t];
+              ptr[t] = iy >= 0 && iy < a.in_h && ix >= 0 && ix < a.in_w ? base + off[t] : zp;
+            }
+            ptr[taps] = ptr[last];
+            for (std::int32_t j = 0; j < pairs; ++j) {
+              const V xa = cvt(ptr[2 * j]), xb = cvt(ptr[2 * j + 1]);
+              mac(acc_lo, unlo(xa, xb), wlo[j]);
+              mac(acc_hi, unhi(xa, xb), whi[j]);
+            }
+          }
+          if constexpr (W == 16) {
+            const __m256i rl = _mm256_add_epi32(avx2::requant8_pre(acc_lo, rq[0]), out_off);
+            const __m256i rh = _mm256_add_epi32(avx2::requant8_pre(acc_hi, rq[1]), out_off);
+            // packs within halves: [0-3, 4-7 | 8-11, 12-15] as int16, in channel order.
+            const __m256i p16 = _mm256_packs_epi32(rl, rh);
+            const __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_min_epi8(_mm_max_epi8(p8, lo), hi));
+          } else {
+            const __m256i r = _mm256_add_epi32(avx2::requant8_pre(_mm256_set_m128i(acc_hi, acc_lo), rq[0]), out_off);
+            const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_min_epi8(_mm_max_epi8(_mm_packs_epi16(p16, p16), lo), hi));
+          }
+        }
+      }
+    }
+  }
 
   /// Paired taps on 8 channels per step (128-bit), for 8 <= channels < 16.
   static void run_pairs8(const DepthwiseConvS8Args& a) noexcept {

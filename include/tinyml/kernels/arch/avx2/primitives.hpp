@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The small AVX2 vocabulary the x86 int8 kernels share: widening loads, an exact int16 dot
-// product, an 8-way horizontal reduction, and TFLite's requantization on 8 int32 lanes.
+// product, an 8-way horizontal reduction, TFLite's requantization on 8 int32 lanes (requantize8,
+// and requant8_pre with per-block constants prepared once), the int8 output stage, and the
+// byte-pair transpose that packs filters for the broadcast kernels.
 //
 // Numerics: requantize8 reproduces multiply_by_quantized_multiplier lane by lane, bit for bit.
 // The high multiply uses floor((a*b + 2^30) / 2^31), which equals gemmlowp's nudge-and-truncate
@@ -22,6 +24,17 @@ namespace tinyml {
 inline namespace TINYML_ABI {
 namespace kernels {
 namespace avx2 {
+
+/// acc += madd(a, b) with the sum written in place (GCC otherwise often adds into the product's
+/// register and copies it back to the accumulator: one extra instruction per step).
+inline void madd_acc(__m256i& acc, __m256i a, __m256i b) noexcept {
+#if defined(__GNUC__)
+  const __m256i p = _mm256_madd_epi16(a, b);
+  __asm__("vpaddd {%1, %0, %0|%0, %0, %1}" : "+x"(acc) : "x"(p));  // AT&T | Intel syntax
+#else
+  acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+#endif
+}
 
 /// multiply_by_quantized_multiplier on 8 lanes; `left`/`right` are the per-lane shifts
 /// max(shift, 0) and max(-shift, 0).
@@ -208,6 +221,134 @@ inline __m256i dot_s8_s8(const std::int8_t* w, const std::int8_t* x, __m256i off
   const std::int32_t off = static_cast<std::int16_t>(_mm256_extract_epi16(offset16, 0));
   for (; i < k; ++i) tail += static_cast<std::int32_t>(w[i]) * (x[i] + off);
   return _mm256_add_epi32(acc, _mm256_setr_epi32(tail, 0, 0, 0, 0, 0, 0, 0));
+}
+
+
+/// Requantization constants of 8 output channels, prepared once per channel block so that the
+/// per-pixel requantization (requant8_pre) is 16 vector instructions with memory operands.
+struct alignas(32) Requant8Params {
+  std::int32_t bias[8];     // added first (0 when the op has none)
+  std::int32_t mult[8];     // even 64-bit lanes' multipliers (low words)
+  std::int32_t mult_hi[8];  // odd lanes' multipliers moved to the low words (mult >> 32)
+  std::int32_t left[8], right[8];
+  std::int32_t mask[8];     // (1 << right) - 1
+  std::int32_t half[8];     // mask >> 1
+  bool any_left;            // some lane shifts left
+};
+
+/// Fills p (a Requant8Params or any struct with the same fields) for channels ch[0..7]
+/// (duplicates allowed).
+template <class P = Requant8Params>
+inline void make_requant8_params(P* p, const std::int32_t* bias,
+                                 const std::int32_t* mult, const std::int8_t* shift,
+                                 const std::int32_t* ch) noexcept {
+  p->any_left = false;
+  for (int j = 0; j < 8; ++j) {
+    const std::int32_t c = ch[j];
+    const int s = shift[c];
+    p->bias[j] = bias != nullptr ? bias[c] : 0;
+    p->mult[j] = mult[c];
+    p->left[j] = s > 0 ? s : 0;
+    p->right[j] = s > 0 ? 0 : -s;
+    p->mask[j] = p->right[j] >= 32 ? -1 : static_cast<std::int32_t>((std::uint32_t{1} << p->right[j]) - 1u);
+    p->half[j] = p->mask[j] >> 1;
+    p->any_left = p->any_left || s > 0;
+  }
+  for (int j = 0; j < 8; j += 2) {
+    p->mult_hi[j] = p->mult[j + 1];
+    p->mult_hi[j + 1] = 0;
+  }
+}
+
+/// p for one multiplier/shift in every lane (no bias). Shifts beyond +-31 behave as in
+/// requantize8 (the variable vector shifts' out-of-range semantics).
+inline void make_requant8_params_scalar(Requant8Params* p, std::int32_t mult, std::int32_t shift) noexcept {
+  const std::int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+  for (int j = 0; j < 8; ++j) {
+    p->bias[j] = 0;
+    p->mult[j] = mult;
+    p->mult_hi[j] = j % 2 == 0 ? mult : 0;
+    p->left[j] = left;
+    p->right[j] = right;
+    p->mask[j] = right >= 32 ? -1 : static_cast<std::int32_t>((std::uint32_t{1} << right) - 1u);
+    p->half[j] = p->mask[j] >> 1;
+  }
+  p->any_left = left > 0;
+}
+
+/// (acc + bias) requantized lane by lane exactly as multiply_by_quantized_multiplier (double
+/// rounding), with p's prepared constants. Same arithmetic as requantize8: the high multiply is
+/// floor((x*M + 2^30) / 2^31) taken from the 64-bit products (odd lanes shifted left by one so
+/// the wanted bits land in the high word), then the rounding right shift adds 1 when the
+/// remainder exceeds mask/2 (+1 for negative values), i.e. rounds half away from zero.
+template <class P = Requant8Params>
+inline __m256i requant8_pre(__m256i acc, const P& p) noexcept {
+  auto ld = [](const std::int32_t* v) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(v)); };
+  __m256i x = _mm256_add_epi32(acc, ld(p.bias));
+  if (p.any_left) x = _mm256_sllv_epi32(x, ld(p.left));
+  const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 30);
+  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, ld(p.mult)), nudge);
+  const __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), ld(p.mult_hi)), nudge);
+  const __m256i hm = _mm256_blend_epi32(_mm256_srli_epi64(even, 31), _mm256_slli_epi64(odd, 1), 0xAA);
+  const __m256i thr = _mm256_sub_epi32(ld(p.half), _mm256_srai_epi32(hm, 31));
+  const __m256i rem = _mm256_and_si256(hm, ld(p.mask));
+  return _mm256_sub_epi32(_mm256_srav_epi32(hm, ld(p.right)), _mm256_cmpgt_epi32(rem, thr));
+}
+
+/// Output stage shared by the kernels: zero point (wrapping int32 add, as the reference), then
+/// saturating narrowing and the activation clamp on int8 (the clamp range lies inside int8, so
+/// clamp(sat8(v)) == clamp(v)).
+struct OutStage {
+  __m256i offset;
+  __m128i lo, hi;
+  OutStage(std::int32_t output_offset, std::int32_t act_min, std::int32_t act_max) noexcept
+      : offset(_mm256_set1_epi32(output_offset)),
+        lo(_mm_set1_epi8(static_cast<char>(act_min))),
+        hi(_mm_set1_epi8(static_cast<char>(act_max))) {}
+  /// 16 lanes (v0: channels 0-7, v1: 8-15) to 16 int8 in channel order.
+  __m128i pack16(__m256i v0, __m256i v1) const noexcept {
+    const __m256i p16 = _mm256_permute4x64_epi64(
+        _mm256_packs_epi32(_mm256_add_epi32(v0, offset), _mm256_add_epi32(v1, offset)), 0xD8);
+    const __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
+    return _mm_min_epi8(_mm_max_epi8(p8, lo), hi);
+  }
+  /// 8 lanes to 8 int8 (low 8 bytes of the result).
+  __m128i pack8(__m256i v) const noexcept {
+    v = _mm256_add_epi32(v, offset);
+    const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    return _mm_min_epi8(_mm_max_epi8(_mm_packs_epi16(p16, p16), lo), hi);
+  }
+};
+
+/// Transposes 8 rows of int16 units (byte pairs) into [unit][row]: dst[u * stride + r * 2 + b] =
+/// rows[r][2u + b] for units u in [0, units) (row bytes at or beyond `k` read as 0). `stride` is
+/// the bytes between consecutive units in dst (16 for one 8-row group, 32 for two).
+inline void pack_pairs8(std::int8_t* dst, std::ptrdiff_t stride, const std::int8_t* const* rows,
+                        std::int32_t k, std::int32_t units) noexcept {
+  std::int32_t u = 0;
+  for (; 2 * u + 16 <= k; u += 8) {
+    __m128i r[8];
+    for (int j = 0; j < 8; ++j) r[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[j] + 2 * u));
+    const __m128i a0 = _mm_unpacklo_epi16(r[0], r[1]), a1 = _mm_unpackhi_epi16(r[0], r[1]);
+    const __m128i a2 = _mm_unpacklo_epi16(r[2], r[3]), a3 = _mm_unpackhi_epi16(r[2], r[3]);
+    const __m128i a4 = _mm_unpacklo_epi16(r[4], r[5]), a5 = _mm_unpackhi_epi16(r[4], r[5]);
+    const __m128i a6 = _mm_unpacklo_epi16(r[6], r[7]), a7 = _mm_unpackhi_epi16(r[6], r[7]);
+    const __m128i b0 = _mm_unpacklo_epi32(a0, a2), b1 = _mm_unpackhi_epi32(a0, a2);
+    const __m128i b2 = _mm_unpacklo_epi32(a1, a3), b3 = _mm_unpackhi_epi32(a1, a3);
+    const __m128i b4 = _mm_unpacklo_epi32(a4, a6), b5 = _mm_unpackhi_epi32(a4, a6);
+    const __m128i b6 = _mm_unpacklo_epi32(a5, a7), b7 = _mm_unpackhi_epi32(a5, a7);
+    const __m128i c[8] = {_mm_unpacklo_epi64(b0, b4), _mm_unpackhi_epi64(b0, b4),
+                          _mm_unpacklo_epi64(b1, b5), _mm_unpackhi_epi64(b1, b5),
+                          _mm_unpacklo_epi64(b2, b6), _mm_unpackhi_epi64(b2, b6),
+                          _mm_unpacklo_epi64(b3, b7), _mm_unpackhi_epi64(b3, b7)};
+    for (int j = 0; j < 8; ++j) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + (u + j) * stride), c[j]);
+  }
+  for (; u < units; ++u) {
+    for (int j = 0; j < 8; ++j) {
+      dst[u * stride + 2 * j] = 2 * u < k ? rows[j][2 * u] : 0;
+      dst[u * stride + 2 * j + 1] = 2 * u + 1 < k ? rows[j][2 * u + 1] : 0;
+    }
+  }
 }
 
 }  // namespace avx2
