@@ -137,26 +137,19 @@ TEST_CASE("ConvS8 native == reference over random shapes") {
   }
 }
 
-TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
-  Rng r(202);
-  for (int it = 0; it < 600; ++it) {
+namespace {
+// Runs `iters` random depthwise shapes drawn by `shape` (which sets channels, multiplier,
+// window, strides, dilations and the padding mode) through the reference and the native kernel.
+template <class Shape>
+void depthwise_sweep(std::uint64_t seed, int iters, Shape shape) {
+  Rng r(seed);
+  for (int it = 0; it < iters; ++it) {
     k::DepthwiseConvS8Args a;
     a.batches = r.range(1, 2);
     a.in_h = r.range(1, 12);
     a.in_w = r.range(1, 12);
-    a.in_c = r.range(1, 67);
-    a.depth_multiplier = it % 4 == 0 ? r.range(2, 4) : 1;
-    if (it % 9 == 0) {  // one input channel, wide multiplier (micro_speech's first layer)
-      a.in_c = 1;
-      a.depth_multiplier = r.range(8, 20);
-    }
-    a.k_h = r.range(1, 5);
-    a.k_w = r.range(1, 5);
-    a.stride_h = r.range(1, 3);
-    a.stride_w = r.range(1, 3);
-    a.dilation_h = r.range(1, 3);
-    a.dilation_w = r.range(1, 3);
-    const bool same = r.coin();
+    bool same = false;
+    shape(r, it, a, &same);
     if (!place(same, a.in_h, a.k_h, a.stride_h, a.dilation_h, &a.out_h, &a.pad_h) ||
         !place(same, a.in_w, a.k_w, a.stride_w, a.dilation_w, &a.out_w, &a.pad_w)) {
       continue;
@@ -182,9 +175,47 @@ TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
     const auto ref = run_kernel<k::DepthwiseConvS8<Generic>>(a, o1.data(), n);
     a.output = o2.data();
     const auto nat = run_kernel<k::DepthwiseConvS8<Native>>(a, o2.data(), n);
-    INFO("iter " << it << " c " << a.in_c << " dm " << a.depth_multiplier);
+    INFO("iter " << it << " c " << a.in_c << " dm " << a.depth_multiplier << " k " << a.k_h << "x"
+                 << a.k_w << " s " << a.stride_h << "," << a.stride_w << " pad " << a.pad_h << ","
+                 << a.pad_w);
     REQUIRE(ref == nat);
   }
+}
+}  // namespace
+
+TEST_CASE("DepthwiseConvS8 native == reference over random shapes") {
+  depthwise_sweep(202, 600, [](Rng& r, int it, k::DepthwiseConvS8Args& a, bool* same) {
+    a.in_c = r.range(1, 67);
+    a.depth_multiplier = it % 4 == 0 ? r.range(2, 4) : 1;
+    if (it % 9 == 0) {  // one input channel, wide multiplier (micro_speech's first layer)
+      a.in_c = 1;
+      a.depth_multiplier = r.range(8, 20);
+    }
+    a.k_h = r.range(1, 5);
+    a.k_w = r.range(1, 5);
+    a.stride_h = r.range(1, 3);
+    a.stride_w = r.range(1, 3);
+    a.dilation_h = r.range(1, 3);
+    a.dilation_w = r.range(1, 3);
+    *same = r.coin();
+  });
+}
+
+TEST_CASE("DepthwiseConvS8 native == reference on the fast paths' shapes (8..64 channels, 3x3, padded)") {
+  // The SIMD paths specialise channel blocks of 8/16/64, stride 1 neighbours and small padded
+  // images: shapes the general sweep reaches only rarely.
+  depthwise_sweep(203, 1500, [](Rng& r, int, k::DepthwiseConvS8Args& a, bool* same) {
+    const std::int32_t blocks[] = {8, 16, 24, 32, 48, 64, 8, 8};
+    a.in_c = blocks[r.range(0, 7)] + (r.range(0, 4) == 0 ? r.range(1, 7) : 0);
+    a.depth_multiplier = 1;
+    a.k_h = r.range(0, 3) == 0 ? r.range(1, 5) : 3;
+    a.k_w = r.range(0, 3) == 0 ? r.range(1, 5) : 3;
+    a.stride_h = r.range(0, 2) == 0 ? 2 : 1;
+    a.stride_w = r.range(0, 2) == 0 ? 2 : 1;
+    a.dilation_h = 1;
+    a.dilation_w = 1;
+    *same = r.range(0, 4) != 0;
+  });
 }
 
 TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, weight offsets, both roundings)") {

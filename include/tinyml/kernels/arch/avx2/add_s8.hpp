@@ -39,7 +39,9 @@ struct AddS8<arch::Avx2> {
     auto sum8 = [&](std::int32_t j) {
       const __m256i x = _mm256_sll_epi32(_mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.in1 + j))), off1), ls);
       const __m256i y = _mm256_sll_epi32(_mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(a.in2 + j))), off2), ls);
-      return avx2::requant8_pre(_mm256_add_epi32(avx2::requant8_pre(x, r1), avx2::requant8_pre(y, r2)), ro);
+      // Bias lanes of the scalar constants are 0.
+      constexpr auto rq = avx2::requant8_pre<avx2::Requant8Params, false>;
+      return rq(_mm256_add_epi32(rq(x, r1), rq(y, r2)), ro);
     };
     for (; i + 16 <= n; i += 16) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(a.output + i), os.pack16(sum8(i), sum8(i + 8)));

@@ -539,9 +539,9 @@ struct ConvS8<arch::Avx2> {
         } else {
           for (int m = 0; m < MR; ++m) {
             if (m < valid) {
-              pw.gather(patch[m]);
+              const bool zeroed = pw.gather(patch[m]);
               pw.next();
-              if (k2 != k) patch[m][k] = 0;
+              if (k2 != k && !zeroed) patch[m][k] = 0;
               x[m] = patch[m];
             } else {
               x[m] = patch[0];
@@ -647,7 +647,8 @@ struct ConvS8<arch::Avx2> {
     static void zero(std::int16_t* dst, std::int32_t n) noexcept {
       for (std::int32_t i = 0; i < n; i += 16) _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_setzero_si256());
     }
-    void gather(std::int16_t* dst) const noexcept {
+    /// Returns true when the values from k up to the next multiple of 16 were written as 0.
+    bool gather(std::int16_t* dst) const noexcept {
       const std::int32_t in_y0 = oy * s_h - pad_h, in_x0 = ox * s_w - pad_w;
       const std::int8_t* img = input + b * img_bytes;
       const bool x_inside = d_w == 1 && in_x0 >= 0 && in_x0 + k_w <= in_w;
@@ -660,12 +661,31 @@ struct ConvS8<arch::Avx2> {
           const std::int32_t kh = k_h, r = row;
           const std::ptrdiff_t rs = row_stride;
           const __m256i o = off16;
+          if (r == 9 && kh == 3) {
+            // 3x3 windows of 3 channels (first layers): the 27 values are assembled in
+            // registers and written as two non-overlapping 32-byte stores (zero from value 27
+            // on), so the tile's loads are forwarded from single stores.
+            const __m128i r0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+            const __m128i r1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + rs));
+            const __m128i r2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * rs));
+            const __m128i lo = _mm_or_si128(
+                _mm_shuffle_epi8(r0, _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, -1, -1, -1, -1, -1, -1, -1)),
+                _mm_shuffle_epi8(r1, _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6)));
+            const __m128i hi = _mm_or_si128(
+                _mm_shuffle_epi8(r1, _mm_setr_epi8(7, 8, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)),
+                _mm_shuffle_epi8(r2, _mm_setr_epi8(-1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, -1, -1, -1, -1, -1)));
+            const __m256i keep = _mm256_setr_epi16(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_add_epi16(_mm256_cvtepi8_epi16(lo), o));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 16),
+                                _mm256_and_si256(_mm256_add_epi16(_mm256_cvtepi8_epi16(hi), o), keep));
+            return true;
+          }
           if (r <= 16) {
             for (std::int32_t ky = 0; ky < kh; ++ky, dst += r, src += rs) {
               const __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src)));
               _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_add_epi16(v, o));
             }
-            return;
+            return false;
           }
           for (std::int32_t ky = 0; ky < kh; ++ky, dst += r, src += rs) {
             for (std::int32_t i = 0; i < r; i += 16) {
@@ -673,7 +693,7 @@ struct ConvS8<arch::Avx2> {
               _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(v, o));
             }
           }
-          return;
+          return false;
         }
       }
       for (std::int32_t ky = 0; ky < k_h; ++ky, dst += row) {
@@ -693,6 +713,7 @@ struct ConvS8<arch::Avx2> {
           }
         }
       }
+      return false;
     }
   };
 
@@ -794,12 +815,17 @@ struct FullyConnectedS8<arch::Avx2> {
     const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
     const avx2::Requant8<R> rq_tensor(_mm256_set1_epi32(a.shift[0]));
     const __m256i mult_tensor = _mm256_set1_epi32(a.multiplier[0]);
+    // Inputs plus offset as int16, widened once per batch when they fit this buffer.
+    alignas(32) std::int16_t xs[kMaxWidened];
+    const bool widened = a.depth <= kMaxWidened;
     for (std::int32_t b = 0; b < a.batches; ++b) {
       const std::int8_t* x = a.input + static_cast<std::ptrdiff_t>(b) * a.depth;
       std::int8_t* out = a.output + static_cast<std::ptrdiff_t>(b) * a.out;
+      if (widened) avx2::widen_offset_s8(xs, x, a.depth, static_cast<std::int16_t>(a.input_offset));
       for (std::int32_t o0 = 0; o0 < a.out; o0 += 8) {
         const std::int32_t o = o0 + 8 <= a.out ? o0 : a.out - 8;
-        __m256i acc = dot_1x8(x, off, a.filter + static_cast<std::ptrdiff_t>(o) * a.depth, a.depth);
+        const std::int8_t* w = a.filter + static_cast<std::ptrdiff_t>(o) * a.depth;
+        __m256i acc = widened ? dot_1x8_s16(xs, w, a.depth) : dot_1x8(x, off, w, a.depth);
         if (a.bias != nullptr) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bias + o)));
         __m256i v;
         if (a.per_channel) {
@@ -811,6 +837,57 @@ struct FullyConnectedS8<arch::Avx2> {
         _mm_storel_epi64(reinterpret_cast<__m128i*>(out + o), os.pack8(v));
       }
     }
+  }
+
+  static constexpr std::int32_t kMaxWidened = 1024;
+
+  /// dot_1x8 with the activations already widened and offset (xs: depth int16 values).
+  __attribute__((noinline)) static __m256i dot_1x8_s16(const std::int16_t* xs, const std::int8_t* w,
+                                                       std::int32_t depth) noexcept {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const std::int8_t *w0 = w, *w1 = w + depth, *w2 = w1 + depth, *w3 = w2 + depth;
+    const std::int8_t *w4 = w3 + depth, *w5 = w4 + depth, *w6 = w5 + depth, *w7 = w6 + depth;
+    auto ld = [](const std::int8_t* p) {
+      return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    };
+    std::int32_t i = 0;
+    for (; i + 16 <= depth; i += 16) {
+      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(xs + i));
+      avx2::madd_acc(a0, ld(w0 + i), xv);
+      avx2::madd_acc(a1, ld(w1 + i), xv);
+      avx2::madd_acc(a2, ld(w2 + i), xv);
+      avx2::madd_acc(a3, ld(w3 + i), xv);
+      avx2::madd_acc(a4, ld(w4 + i), xv);
+      avx2::madd_acc(a5, ld(w5 + i), xv);
+      avx2::madd_acc(a6, ld(w6 + i), xv);
+      avx2::madd_acc(a7, ld(w7 + i), xv);
+    }
+    if (i + 8 <= depth) {
+      auto ld8 = [](const std::int8_t* p) {
+        return _mm256_zextsi128_si256(_mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+      };
+      // Upper lanes of the widened weights are zero, so the products there are zero.
+      const __m256i xv = _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(xs + i)));
+      avx2::madd_acc(a0, ld8(w0 + i), xv);
+      avx2::madd_acc(a1, ld8(w1 + i), xv);
+      avx2::madd_acc(a2, ld8(w2 + i), xv);
+      avx2::madd_acc(a3, ld8(w3 + i), xv);
+      avx2::madd_acc(a4, ld8(w4 + i), xv);
+      avx2::madd_acc(a5, ld8(w5 + i), xv);
+      avx2::madd_acc(a6, ld8(w6 + i), xv);
+      avx2::madd_acc(a7, ld8(w7 + i), xv);
+      i += 8;
+    }
+    __m256i r = avx2::reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
+    if (i < depth) {
+      std::int32_t t[8] = {};
+      const std::int8_t* rows[8] = {w0, w1, w2, w3, w4, w5, w6, w7};
+      for (; i < depth; ++i) {
+        for (int j = 0; j < 8; ++j) t[j] += rows[j][i] * xs[i];
+      }
+      r = _mm256_add_epi32(r, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t)));
+    }
+    return r;
   }
 
   /// Lane j: dot(w row j, x + offset) for rows w, w + depth, ..., w + 7 * depth (exact reads).

@@ -4,8 +4,11 @@
 // taps for 8 channels exactly (int16 input x int16 weight pairs summed in int32); the input offset
 // is folded into the bias (offset * the channel's tap sum) so inputs are only sign-extended, and
 // taps outside the image read the input zero point (x + offset = 0, what the reference's skipped
-// taps contribute); 3x3 windows use fixed addressing. Other shapes: the older paired/int32 paths;
-// depth multipliers other than 1 (except one input channel) use the reference path.
+// taps contribute); 3x3 windows use fixed addressing; padded images of at most kPadBuf bytes per
+// block are first copied into a local zero-point-padded image so no pixel needs border checks;
+// exactly 8 channels at horizontal stride 1 put two adjacent pixels in one vector
+// (run_pixel_pairs8). Other shapes: the older paired/int32 paths; depth multipliers other than 1
+// (except one input channel) use the reference path.
 //
 // Contract: as kernels::DepthwiseConvS8; no scratch.
 // Numerics: bit-exact with the reference (identical integer sums modulo 2^32, requantize8 /
@@ -15,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "tinyml/kernels/arch/avx2/primitives.hpp"
 #include "tinyml/kernels/depthwise_conv_s8.hpp"
@@ -41,6 +45,7 @@ struct DepthwiseConvS8<arch::Avx2> {
   static std::size_t scratch_bytes(const DepthwiseConvS8Args&) noexcept { return 0; }
 
   static constexpr std::int32_t kMaxTaps = 25;
+  static constexpr std::int64_t kPadBuf = 4096;  // bytes of run_block's padded local image
 
   static void run(const DepthwiseConvS8Args& a, void* scratch) noexcept {
     if (a.in_c == 1 && a.depth_multiplier >= 8) {
@@ -63,6 +68,8 @@ struct DepthwiseConvS8<arch::Avx2> {
       } else if (rem > 8) {
         run_block<8>(a, g, 0);
         run_block<8>(a, g, a.in_c - 8);
+      } else if (rem > 0 && a.in_c == 8 && a.stride_w == 1) {
+        run_pixel_pairs8(a, g);
       } else if (rem > 0) {
         run_block<8>(a, g, a.in_c - 8);
       }
@@ -141,11 +148,30 @@ struct DepthwiseConvS8<arch::Avx2> {
         chs[j] = W == 16 ? ch + (j < 4 ? j : j + 4) + 4 * h : ch + j;
       }
       avx2::make_requant8_params(&rq[h], a.bias, a.multiplier, a.shift, chs);
-      for (int j = 0; j < 8; ++j) {
-        std::int32_t sum = 0;
-        for (std::int32_t t = 0; t < taps; ++t) sum += a.filter[t * c + chs[j]];
-        rq[h].bias[j] = static_cast<std::int32_t>(static_cast<std::uint32_t>(rq[h].bias[j]) +
-                                                   static_cast<std::uint32_t>(sum * a.input_offset));
+    }
+    {
+      // Tap sums of the block's channels in channel order (int16: |sum| <= 25 * 128), then
+      // bias += sum * input_offset (wrapping, as the scalar fold) in the lanes' order.
+      __m256i s16 = _mm256_setzero_si256();
+      for (std::int32_t t = 0; t < taps; ++t) {
+        const std::int8_t* f = a.filter + t * c + ch;
+        const __m128i v = W == 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(f))
+                                  : _mm_loadl_epi64(reinterpret_cast<const __m128i*>(f));
+        s16 = _mm256_add_epi16(s16, _mm256_cvtepi8_epi16(v));
+      }
+      const __m256i s_lo = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(s16));   // channels 0-7
+      const __m256i s_hi = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(s16, 1));  // 8-15
+      const __m256i io = _mm256_set1_epi32(a.input_offset);
+      __m256i sums[2];
+      if constexpr (W == 16) {
+        sums[0] = _mm256_permute2x128_si256(s_lo, s_hi, 0x20);  // 0-3, 8-11
+        sums[1] = _mm256_permute2x128_si256(s_lo, s_hi, 0x31);  // 4-7, 12-15
+      } else {
+        sums[0] = sums[1] = s_lo;
+      }
+      for (int h = 0; h < (W == 16 ? 2 : 1); ++h) {
+        auto* bp = reinterpret_cast<__m256i*>(rq[h].bias);
+        _mm256_store_si256(bp, _mm256_add_epi32(_mm256_load_si256(bp), _mm256_mullo_epi32(sums[h], io)));
       }
     }
     alignas(16) std::int8_t zp[16];
@@ -156,6 +182,74 @@ struct DepthwiseConvS8<arch::Avx2> {
     const std::int32_t last = taps - 1;
     const bool k3x3 = a.k_h == 3 && a.k_w == 3 && a.dilation_h == 1 && a.dilation_w == 1;
     const std::ptrdiff_t rs = static_cast<std::ptrdiff_t>(a.in_w) * c;
+    // Small padded images: the block's channels are copied once into a local image that
+    // includes the padding (filled with the zero point) and spans every window, so every pixel
+    // takes the fixed-offset path instead of the per-tap border checks.
+    const std::int32_t bh = (a.out_h - 1) * a.stride_h + (a.k_h - 1) * a.dilation_h + 1;
+    const std::int32_t bw = (a.out_w - 1) * a.stride_w + (a.k_w - 1) * a.dilation_w + 1;
+    if ((a.pad_h > 0 || a.pad_w > 0 || bh > a.in_h || bw > a.in_w) &&
+        static_cast<std::int64_t>(bh) * bw * W <= kPadBuf) {
+      alignas(32) std::int8_t buf[kPadBuf];
+      std::ptrdiff_t boff[kMaxTaps + 1];
+      for (std::int32_t t = 0; t < taps; ++t) boff[t] = (static_cast<std::ptrdiff_t>(g.dy[t]) * bw + g.dx[t]) * W;
+      boff[taps] = boff[last];
+      const std::ptrdiff_t brs = static_cast<std::ptrdiff_t>(bw) * W;
+      auto compute = [&](const std::int8_t* base, std::int8_t* o) {
+        V acc_lo{}, acc_hi{};
+        if (k3x3) {
+          const std::int8_t* r0 = base;
+          const std::int8_t* r1 = base + brs;
+          const std::int8_t* r2 = r1 + brs;
+          auto pair = [&](int j, const std::int8_t* pa, const std::int8_t* pb) {
+            const V xa = cvt(pa), xb = cvt(pb);
+            mac(acc_lo, unlo(xa, xb), wlo[j]);
+            mac(acc_hi, unhi(xa, xb), whi[j]);
+          };
+          pair(0, r0, r0 + W);
+          pair(1, r0 + 2 * W, r1);
+          pair(2, r1 + W, r1 + 2 * W);
+          pair(3, r2, r2 + W);
+          pair(4, r2 + 2 * W, r2 + 2 * W);
+        } else {
+          for (std::int32_t j = 0; j < pairs; ++j) {
+            const V xa = cvt(base + boff[2 * j]), xb = cvt(base + boff[2 * j + 1]);
+            mac(acc_lo, unlo(xa, xb), wlo[j]);
+            mac(acc_hi, unhi(xa, xb), whi[j]);
+          }
+        }
+        if constexpr (W == 16) {
+          const __m256i rl = _mm256_add_epi32(avx2::requant8_pre(acc_lo, rq[0]), out_off);
+          const __m256i rh = _mm256_add_epi32(avx2::requant8_pre(acc_hi, rq[1]), out_off);
+          const __m256i p16 = _mm256_packs_epi32(rl, rh);
+          const __m128i p8 = _mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_min_epi8(_mm_max_epi8(p8, lo), hi));
+        } else {
+          const __m256i r = _mm256_add_epi32(avx2::requant8_pre(_mm256_set_m128i(acc_hi, acc_lo), rq[0]), out_off);
+          const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+          _mm_storel_epi64(reinterpret_cast<__m128i*>(o), _mm_min_epi8(_mm_max_epi8(_mm_packs_epi16(p16, p16), lo), hi));
+        }
+      };
+      std::int8_t* o = a.output + ch;
+      for (std::int32_t b = 0; b < a.batches; ++b) {
+        for (std::int32_t y = 0; y < bh; ++y) {
+          const std::int32_t iy = y - a.pad_h;
+          for (std::int32_t x = 0; x < bw; ++x) {
+            const std::int32_t ix = x - a.pad_w;
+            const std::int8_t* src = iy >= 0 && iy < a.in_h && ix >= 0 && ix < a.in_w
+                                         ? a.input + ((static_cast<std::ptrdiff_t>(b) * a.in_h + iy) * a.in_w + ix) * c + ch
+                                         : zp;
+            std::memcpy(buf + (static_cast<std::ptrdiff_t>(y) * bw + x) * W, src, W);
+          }
+        }
+        for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+          const std::int8_t* row = buf + static_cast<std::ptrdiff_t>(oy) * a.stride_h * brs;
+          for (std::int32_t ox = 0; ox < a.out_w; ++ox, o += c) {
+            compute(row + static_cast<std::ptrdiff_t>(ox) * a.stride_w * W, o);
+          }
+        }
+      }
+      return;
+    }
     std::int8_t* out = a.output + ch;
     for (std::int32_t b = 0; b < a.batches; ++b) {
       for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
@@ -213,6 +307,99 @@ struct DepthwiseConvS8<arch::Avx2> {
             const __m256i r = _mm256_add_epi32(avx2::requant8_pre(_mm256_set_m128i(acc_hi, acc_lo), rq[0]), out_off);
             const __m128i p16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
             _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm_min_epi8(_mm_max_epi8(_mm_packs_epi16(p16, p16), lo), hi));
+          }
+        }
+      }
+    }
+  }
+
+  /// Exactly 8 channels, horizontal stride 1: two horizontally adjacent output pixels share a
+  /// 256-bit vector (low half: pixel ox, high half: ox + 1), so one 16-byte load holds a tap's
+  /// inputs for both and the pair's 16 outputs are contiguous. Same tap pairing, offset folding
+  /// and zero-point padding as run_block; windows touching the border (and an odd last pixel of
+  /// a row) assemble each tap's vector from two 8-byte loads.
+  static void run_pixel_pairs8(const DepthwiseConvS8Args& a, const Taps& g) noexcept {
+    constexpr std::int32_t c = 8;
+    const std::int32_t taps = a.k_h * a.k_w, pairs = (taps + 1) / 2, last = taps - 1;
+    auto cvt8 = [](const std::int8_t* p) {
+      return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    };
+    __m256i wlo[(kMaxTaps + 1) / 2], whi[(kMaxTaps + 1) / 2];
+    for (std::int32_t j = 0; j < pairs; ++j) {
+      const __m128i wa = cvt8(a.filter + (2 * j) * c);
+      const __m128i wb = 2 * j + 1 < taps ? cvt8(a.filter + (2 * j + 1) * c) : _mm_setzero_si128();
+      wlo[j] = _mm256_broadcastsi128_si256(_mm_unpacklo_epi16(wa, wb));
+      whi[j] = _mm256_broadcastsi128_si256(_mm_unpackhi_epi16(wa, wb));
+    }
+    // Lanes: lo = (pixel 0: channels 0-3, pixel 1: 0-3), hi = the same for channels 4-7.
+    avx2::Requant8Params rq[2];
+    for (int h = 0; h < 2; ++h) {
+      std::int32_t chs[8];
+      for (int j = 0; j < 8; ++j) chs[j] = 4 * h + j % 4;
+      avx2::make_requant8_params(&rq[h], a.bias, a.multiplier, a.shift, chs);
+      for (int j = 0; j < 8; ++j) {
+        std::int32_t sum = 0;
+        for (std::int32_t t = 0; t < taps; ++t) sum += a.filter[t * c + chs[j]];
+        rq[h].bias[j] = static_cast<std::int32_t>(static_cast<std::uint32_t>(rq[h].bias[j]) +
+                                                   static_cast<std::uint32_t>(sum * a.input_offset));
+      }
+    }
+    alignas(16) std::int8_t zp[16];
+    for (int j = 0; j < 16; ++j) zp[j] = static_cast<std::int8_t>(-a.input_offset);
+    const __m256i out_off = _mm256_set1_epi32(a.output_offset);
+    const __m128i lo = _mm_set1_epi8(static_cast<char>(a.act_min)), hi = _mm_set1_epi8(static_cast<char>(a.act_max));
+    const std::ptrdiff_t* off = g.off;
+    std::int8_t* out = a.output;
+    for (std::int32_t b = 0; b < a.batches; ++b) {
+      for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+        const std::int32_t in_y0 = oy * a.stride_h - a.pad_h;
+        const bool rows_inside = in_y0 >= 0 && in_y0 + (a.k_h - 1) * a.dilation_h < a.in_h;
+        const std::int8_t* row = a.input + (static_cast<std::ptrdiff_t>(b) * a.in_h + in_y0) * a.in_w * c;
+        for (std::int32_t ox = 0; ox < a.out_w; ox += 2) {
+          const bool two = ox + 1 < a.out_w;
+          const std::int32_t in_x0 = ox - a.pad_w;
+          const std::int8_t* base = row + static_cast<std::ptrdiff_t>(in_x0) * c;
+          __m256i acc_lo = _mm256_setzero_si256(), acc_hi = acc_lo;
+          if (two && rows_inside && in_x0 >= 0 && in_x0 + 1 + (a.k_w - 1) * a.dilation_w < a.in_w) {
+            for (std::int32_t j = 0; j < pairs; ++j) {
+              const __m256i xa = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off[2 * j])));
+              const __m256i xb = _mm256_cvtepi8_epi16(
+                  _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off[2 * j + 1 <= last ? 2 * j + 1 : last])));
+              avx2::madd_acc(acc_lo, _mm256_unpacklo_epi16(xa, xb), wlo[j]);
+              avx2::madd_acc(acc_hi, _mm256_unpackhi_epi16(xa, xb), whi[j]);
+            }
+          } else {
+            const std::int8_t* pa[kMaxTaps + 1];
+            const std::int8_t* pb[kMaxTaps + 1];
+            for (std::int32_t t = 0; t < taps; ++t) {
+              const std::int32_t iy = in_y0 + g.dy[t], ix = in_x0 + g.dx[t];
+              const bool y_in = iy >= 0 && iy < a.in_h;
+              pa[t] = y_in && ix >= 0 && ix < a.in_w ? base + off[t] : zp;
+              pb[t] = !two ? pa[t] : y_in && ix + 1 >= 0 && ix + 1 < a.in_w ? base + c + off[t] : zp;
+            }
+            pa[taps] = pa[last];
+            pb[taps] = pb[last];
+            auto ld = [](const std::int8_t* p, const std::int8_t* q) {
+              return _mm256_cvtepi8_epi16(_mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                                                             _mm_loadl_epi64(reinterpret_cast<const __m128i*>(q))));
+            };
+            for (std::int32_t j = 0; j < pairs; ++j) {
+              const __m256i xa = ld(pa[2 * j], pb[2 * j]), xb = ld(pa[2 * j + 1], pb[2 * j + 1]);
+              avx2::madd_acc(acc_lo, _mm256_unpacklo_epi16(xa, xb), wlo[j]);
+              avx2::madd_acc(acc_hi, _mm256_unpackhi_epi16(xa, xb), whi[j]);
+            }
+          }
+          const __m256i rl = _mm256_add_epi32(avx2::requant8_pre(acc_lo, rq[0]), out_off);
+          const __m256i rh = _mm256_add_epi32(avx2::requant8_pre(acc_hi, rq[1]), out_off);
+          const __m256i p16 = _mm256_packs_epi32(rl, rh);  // [pixel 0: 0-7 | pixel 1: 0-7]
+          const __m128i p8 = _mm_min_epi8(
+              _mm_max_epi8(_mm_packs_epi16(_mm256_castsi256_si128(p16), _mm256_extracti128_si256(p16, 1)), lo), hi);
+          if (two) {
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(out), p8);
+            out += 2 * c;
+          } else {
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(out), p8);
+            out += c;
           }
         }
       }

@@ -242,22 +242,38 @@ template <class P = Requant8Params>
 inline void make_requant8_params(P* p, const std::int32_t* bias,
                                  const std::int32_t* mult, const std::int8_t* shift,
                                  const std::int32_t* ch) noexcept {
-  p->any_left = false;
-  for (int j = 0; j < 8; ++j) {
-    const std::int32_t c = ch[j];
-    const int s = shift[c];
-    p->bias[j] = bias != nullptr ? bias[c] : 0;
-    p->mult[j] = mult[c];
-    p->left[j] = s > 0 ? s : 0;
-    p->right[j] = s > 0 ? 0 : -s;
-    p->mask[j] = p->right[j] >= 32 ? -1 : static_cast<std::int32_t>((std::uint32_t{1} << p->right[j]) - 1u);
-    p->half[j] = p->mask[j] >> 1;
-    p->any_left = p->any_left || s > 0;
+  bool contiguous = true;
+  for (int j = 1; j < 8; ++j) contiguous = contiguous && ch[j] == ch[0] + j;
+  __m256i b, m, sh;
+  if (contiguous) {
+    const std::int32_t c = ch[0];
+    b = bias != nullptr ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c)) : _mm256_setzero_si256();
+    m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mult + c));
+    sh = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(shift + c)));
+  } else {
+    alignas(32) std::int32_t tb[8], tm[8], ts[8];
+    for (int j = 0; j < 8; ++j) {
+      tb[j] = bias != nullptr ? bias[ch[j]] : 0;
+      tm[j] = mult[ch[j]];
+      ts[j] = shift[ch[j]];
+    }
+    b = _mm256_load_si256(reinterpret_cast<const __m256i*>(tb));
+    m = _mm256_load_si256(reinterpret_cast<const __m256i*>(tm));
+    sh = _mm256_load_si256(reinterpret_cast<const __m256i*>(ts));
   }
-  for (int j = 0; j < 8; j += 2) {
-    p->mult_hi[j] = p->mult[j + 1];
-    p->mult_hi[j + 1] = 0;
-  }
+  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+  const __m256i left = _mm256_max_epi32(sh, zero), right = _mm256_max_epi32(_mm256_sub_epi32(zero, sh), zero);
+  // (1 << right) - 1, and -1 for right >= 32 (the variable shift then yields 0).
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
+  auto st = [](std::int32_t* d, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), v); };
+  st(p->bias, b);
+  st(p->mult, m);
+  st(p->mult_hi, _mm256_srli_epi64(m, 32));  // odd lanes' multipliers in the even lanes, 0 in odd
+  st(p->left, left);
+  st(p->right, right);
+  st(p->mask, mask);
+  st(p->half, _mm256_srai_epi32(mask, 1));
+  p->any_left = _mm256_movemask_epi8(_mm256_cmpgt_epi32(sh, zero)) != 0;
 }
 
 /// p for one multiplier/shift in every lane (no bias). Shifts beyond +-31 behave as in
@@ -281,10 +297,11 @@ inline void make_requant8_params_scalar(Requant8Params* p, std::int32_t mult, st
 /// floor((x*M + 2^30) / 2^31) taken from the 64-bit products (odd lanes shifted left by one so
 /// the wanted bits land in the high word), then the rounding right shift adds 1 when the
 /// remainder exceeds mask/2 (+1 for negative values), i.e. rounds half away from zero.
-template <class P = Requant8Params>
+/// kBias = false skips the bias (for constants whose bias lanes are all 0).
+template <class P = Requant8Params, bool kBias = true>
 inline __m256i requant8_pre(__m256i acc, const P& p) noexcept {
   auto ld = [](const std::int32_t* v) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(v)); };
-  __m256i x = _mm256_add_epi32(acc, ld(p.bias));
+  __m256i x = kBias ? _mm256_add_epi32(acc, ld(p.bias)) : acc;
   if (p.any_left) x = _mm256_sllv_epi32(x, ld(p.left));
   const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 30);
   const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, ld(p.mult)), nudge);
