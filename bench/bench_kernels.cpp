@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "shapes.hpp"
@@ -15,6 +16,9 @@
 namespace k = tinyml::kernels;
 using tinyml::arch::Generic;
 using tinyml::arch::Native;
+// An AVX-512 build also carries the AVX2 kernels (arch::Avx512's parent): bench those too.
+constexpr bool kAlsoAvx2 = std::is_same_v<Native, tinyml::arch::Avx512>;
+using tinyml::arch::Avx2;
 
 namespace {
 std::vector<std::int8_t> random_bytes(std::size_t n, unsigned seed) {
@@ -107,14 +111,17 @@ int register_all() {
   for (const auto& s : tinyml_bench::kConvShapes) {
     benchmark::RegisterBenchmark(name<Generic>("ConvS8", s.name).c_str(), BM_ConvS8<Generic>, s);
     benchmark::RegisterBenchmark(name<Native>("ConvS8", s.name).c_str(), BM_ConvS8<Native>, s);
+    if constexpr (kAlsoAvx2) benchmark::RegisterBenchmark(name<Avx2>("ConvS8", s.name).c_str(), BM_ConvS8<Avx2>, s);
   }
   for (const auto& s : tinyml_bench::kDwShapes) {
     benchmark::RegisterBenchmark(name<Generic>("DepthwiseConvS8", s.name).c_str(), BM_DepthwiseConvS8<Generic>, s);
     benchmark::RegisterBenchmark(name<Native>("DepthwiseConvS8", s.name).c_str(), BM_DepthwiseConvS8<Native>, s);
+    if constexpr (kAlsoAvx2) benchmark::RegisterBenchmark(name<Avx2>("DepthwiseConvS8", s.name).c_str(), BM_DepthwiseConvS8<Avx2>, s);
   }
   for (const auto& s : tinyml_bench::kFcShapes) {
     benchmark::RegisterBenchmark(name<Generic>("FullyConnectedS8", s.name).c_str(), BM_FullyConnectedS8<Generic>, s);
     benchmark::RegisterBenchmark(name<Native>("FullyConnectedS8", s.name).c_str(), BM_FullyConnectedS8<Native>, s);
+    if constexpr (kAlsoAvx2) benchmark::RegisterBenchmark(name<Avx2>("FullyConnectedS8", s.name).c_str(), BM_FullyConnectedS8<Avx2>, s);
   }
   return 0;
 }

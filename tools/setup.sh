@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}; shift || true
-pkgs="cmake g++ make libflatbuffers-dev flatbuffers-compiler doctest-dev libbenchmark-dev"
+pkgs="cmake g++ make libflatbuffers-dev flatbuffers-compiler doctest-dev libbenchmark-dev libsimde-dev"
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

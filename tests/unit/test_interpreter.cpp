@@ -139,7 +139,9 @@ TEST_CASE("misaligned or missing buffers and garbage bytes are refused") {
 
 TEST_CASE("every kernel's native path resolves to the arch this build promises") {
   // ruy's covered-paths check: a SIMD path silently falling back to the reference is noticed.
-#if defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
+#if defined(TINYML_AVX512_KERNELS) && (defined(TINYML_AVX512_NATIVE) || defined(TINYML_FORCE_AVX512))
+  using Simd = tinyml::arch::Avx512;  // kernels/arch/avx512 (native, or emulated and forced)
+#elif defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
   using Simd = tinyml::arch::Avx2;
 #else
   using Simd = tinyml::arch::Generic;

@@ -84,3 +84,4 @@ struct AddS8<arch::Generic> {
 #include "tinyml/kernels/arch/avx2/add_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/add_s8.hpp"
 #include "tinyml/kernels/arch/helium/add_s8.hpp"
+#include "tinyml/kernels/arch/avx512/add_s8.hpp"

@@ -91,3 +91,4 @@ struct ConvS8<arch::Generic> {
 #include "tinyml/kernels/arch/avx2/conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/conv_s8.hpp"
 #include "tinyml/kernels/arch/helium/conv_s8.hpp"
+#include "tinyml/kernels/arch/avx512/conv_s8.hpp"

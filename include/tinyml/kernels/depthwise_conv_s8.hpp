@@ -82,3 +82,4 @@ struct DepthwiseConvS8<arch::Generic> {
 #include "tinyml/kernels/arch/avx2/depthwise_conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/depthwise_conv_s8.hpp"
 #include "tinyml/kernels/arch/helium/depthwise_conv_s8.hpp"
+#include "tinyml/kernels/arch/avx512/depthwise_conv_s8.hpp"

@@ -87,3 +87,4 @@ struct FullyConnectedS8<arch::Generic> {
 #include "tinyml/kernels/arch/avx2/conv_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/fully_connected_s8.hpp"
 #include "tinyml/kernels/arch/helium/fully_connected_s8.hpp"
+#include "tinyml/kernels/arch/avx512/fully_connected_s8.hpp"

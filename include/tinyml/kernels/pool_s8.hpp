@@ -106,3 +106,4 @@ struct MaxPoolS8<arch::Generic> {
 #include "tinyml/kernels/arch/avx2/pool_s8.hpp"
 #include "tinyml/kernels/arch/cortexm_dsp/pool_s8.hpp"
 #include "tinyml/kernels/arch/helium/pool_s8.hpp"
+#include "tinyml/kernels/arch/avx512/pool_s8.hpp"

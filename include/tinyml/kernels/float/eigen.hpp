@@ -16,7 +16,17 @@
 #pragma once
 #if defined(TINYML_USE_EIGEN) && defined(__AVX2__) && !defined(TINYML_FORCE_GENERIC)
 
+// GCC < 13 with AVX-512 enabled: Eigen's AVX-512 packets inline intrinsics that trip
+// -W(maybe-)uninitialized inside GCC's own headers (GCC PR 105593; see kernels/arch/avx512/isa.hpp).
+#if defined(__AVX512F__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <Eigen/Core>
+#pragma GCC diagnostic pop
+#else
+#include <Eigen/Core>
+#endif
 #include <cstddef>
 #include <cstdint>
 
