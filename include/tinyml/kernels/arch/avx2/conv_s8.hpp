@@ -182,15 +182,6 @@ inline __m256i dot_2x4(const std::int16_t* p0, const std::int16_t* p1, const std
   return dot_2x4(p0, p1, w, w + k, w + 2 * k, w + 3 * k, k);
 }
 
-/// dot_2x4 kept out of line: inlined into the pixel loops, its eight accumulators compete with
-/// the loop state for registers and the inner loop doubles in length.
-__attribute__((noinline)) inline __m256i dot_2x4_outlined(const std::int16_t* p0, const std::int16_t* p1,
-                                                        const std::int8_t* w0, const std::int8_t* w1,
-                                                        const std::int8_t* w2, const std::int8_t* w3,
-                                                        std::int32_t k) noexcept {
-  return dot_2x4(p0, p1, w0, w1, w2, w3, k);
-}
-
 /// 3 pixels x 4 output channels (patches p0..p2, weight rows w0..w3, exactly k values of each).
 /// Returns lanes (pixel 0: channels 0-3, pixel 1: channels 0-3) in *r01 and pixel 2's four in
 /// the low half of *r2 (high half zero).
@@ -308,29 +299,6 @@ inline void store_tile_2x4(const RowParams& r, std::int32_t oc, __m256i acc, std
   const std::int32_t lo = _mm_cvtsi128_si32(p8), hi = _mm_extract_epi32(p8, 1);
   std::memcpy(out0 + oc, &lo, 4);
   if (out1 != nullptr) std::memcpy(out1 + oc, &hi, 4);
-}
-
-/// store_tile_2x4 for four arbitrary channels ch[0..3] (per-channel parameters).
-inline void store_tile_2x4_at(const RowParams& r, const std::int32_t* ch, __m256i acc,
-                              std::int8_t* out0, std::int8_t* out1) noexcept {
-  const __m128i m4 = _mm_setr_epi32(r.multiplier[ch[0]], r.multiplier[ch[1]], r.multiplier[ch[2]], r.multiplier[ch[3]]);
-  const __m128i b4 = r.bias != nullptr ? _mm_setr_epi32(r.bias[ch[0]], r.bias[ch[1]], r.bias[ch[2]], r.bias[ch[3]])
-                                       : _mm_setzero_si128();
-  const __m128i s4 = _mm_setr_epi32(r.shift[ch[0]], r.shift[ch[1]], r.shift[ch[2]], r.shift[ch[3]]);
-  acc = _mm256_add_epi32(acc, _mm256_broadcastsi128_si256(b4));
-  const __m256i sv = _mm256_broadcastsi128_si256(s4);
-  const __m256i zero = _mm256_setzero_si256();
-  __m256i v = requantize8(acc, _mm256_broadcastsi128_si256(m4), _mm256_max_epi32(sv, zero),
-                          _mm256_max_epi32(_mm256_sub_epi32(zero, sv), zero));
-  v = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(v, _mm256_set1_epi32(r.output_offset)),
-                                        _mm256_set1_epi32(r.act_min)),
-                       _mm256_set1_epi32(r.act_max));
-  alignas(32) std::int32_t t[8];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(t), v);
-  for (int j = 0; j < 4; ++j) {
-    out0[ch[j]] = static_cast<std::int8_t>(t[j]);
-    if (out1 != nullptr) out1[ch[j]] = static_cast<std::int8_t>(t[4 + j]);
-  }
 }
 
 /// The rows [from, n_out) of dot_rows for one pixel.
