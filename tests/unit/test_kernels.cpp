@@ -4,6 +4,7 @@
 // (1..67, odd and prime), strides, dilations, padding, depth multipliers, per-channel
 // multipliers/shifts at their extremes, zero points at -128 and 127, and clamping ranges.
 #include <cstdint>
+#include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -266,6 +267,149 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
   // The modes must actually differ somewhere, or the sweep does not tell them apart.
   MESSAGE("FC cases where the two roundings give different bytes: " << modes_differ << "/800");
   CHECK(modes_differ > 0);
+}
+
+TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hints from mark_pair_safe_rows)") {
+  // Weights mostly in [-64, 64] (pairs safe for byte multiplies), some rows unrestricted, one
+  // row per case at the bound (|w0| + |w1| == 128 and 129); inputs sometimes at the extremes,
+  // where a wrongly marked row would saturate; input zero point -128 (offset 128) or any other
+  // (then the kernel adds (offset - 128) * row sum).
+  Rng r(909);
+  int safe_rows = 0, rows = 0;
+  for (int it = 0; it < 400; ++it) {
+    k::FullyConnectedS8Args a;
+    a.batches = r.range(1, 3);
+    a.depth = r.coin() ? r.range(16, 80) : r.range(81, 1100);
+    a.out = r.range(1, 90);
+    a.per_channel = r.coin();
+    auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.depth);
+    if (it % 4 == 0) {
+      const std::int8_t e = r.coin() ? -128 : 127;
+      for (auto& x : in) x = r.range(0, 3) == 0 ? static_cast<std::int8_t>(r.range(-128, 127)) : e;
+    }
+    std::vector<std::int8_t> w(static_cast<std::size_t>(a.out) * a.depth);
+    for (std::int32_t o = 0; o < a.out; ++o) {
+      const bool wide = r.range(0, 9) == 0;
+      for (std::int32_t i = 0; i < a.depth; ++i) {
+        w[static_cast<std::size_t>(o) * a.depth + i] = static_cast<std::int8_t>(wide ? r.range(-127, 127) : r.range(-64, 64));
+      }
+      if (r.range(0, 5) == 0) {  // one pair at (or just past) the bound
+        const std::int32_t i = 2 * r.range(0, (a.depth - 2) / 2);
+        const int a0 = r.range(1, 127), s0 = r.coin() ? 1 : -1, s1 = r.coin() ? 1 : -1;
+        const int b0 = std::min(127, 128 - a0 + r.range(0, 1));
+        w[static_cast<std::size_t>(o) * a.depth + i] = static_cast<std::int8_t>(s0 * a0);
+        w[static_cast<std::size_t>(o) * a.depth + i + 1] = static_cast<std::int8_t>(s1 * b0);
+      }
+    }
+    const auto bias = r.bias(static_cast<std::size_t>(a.out));
+    std::vector<std::int32_t> m;
+    std::vector<std::int8_t> s;
+    r.quant(static_cast<std::size_t>(a.per_channel ? a.out : 1), &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
+    a.multiplier = m.data();
+    a.shift = s.data();
+    a.input_offset = r.coin() ? 128 : -r.zp();
+    a.output_offset = r.zp();
+    r.act(&a.act_min, &a.act_max);
+    std::vector<std::uint8_t> bits(static_cast<std::size_t>(a.out + 7) / 8);
+    std::vector<std::int32_t> sums(static_cast<std::size_t>(a.out));
+    if (k::mark_pair_safe_rows(a.filter, a.out, a.depth, bits.data())) {
+      a.pair_safe = bits.data();
+      k::filter_row_sums(a.filter, a.out, a.depth, sums.data());
+      if (a.input_offset != 128) a.row_sums = sums.data();
+    }
+    for (std::int32_t o = 0; o < a.out; ++o) {
+      safe_rows += (bits[static_cast<std::size_t>(o / 8)] >> (o % 8)) & 1;
+      ++rows;
+      // The marking itself, against its definition.
+      bool safe = true;
+      for (std::int32_t i = 0; i + 1 < a.depth; i += 2) {
+        const int p = std::abs(w[static_cast<std::size_t>(o) * a.depth + i]) + std::abs(w[static_cast<std::size_t>(o) * a.depth + i + 1]);
+        safe = safe && p <= 128;
+      }
+      REQUIRE(safe == (((bits[static_cast<std::size_t>(o / 8)] >> (o % 8)) & 1) != 0));
+    }
+    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
+    std::vector<std::int8_t> o1(n), o2(n);
+    for (const auto mode : {tinyml::quant::Rounding::kSingle, tinyml::quant::Rounding::kDouble}) {
+      a.rounding = mode;
+      a.output = o1.data();
+      const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
+      a.output = o2.data();
+      const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
+      INFO("iter " << it << " depth " << a.depth << " out " << a.out << " input_offset " << a.input_offset);
+      REQUIRE(ref == nat);
+    }
+  }
+  MESSAGE("pair-safe rows: " << safe_rows << "/" << rows);
+  CHECK(safe_rows > rows / 2);
+  CHECK(safe_rows < rows);
+}
+
+TEST_CASE("ConvS8 native == reference on deep filters (packed blocks in stack chunks)") {
+  // 3x3 and 5x5 windows over 16..96 input channels and up to 136 output channels: filters of
+  // 144..2400 values, repacked a few blocks at a time (several chunks per layer), with and
+  // without padding, strides 1 and 2, pruned channels.
+  Rng r(1201);
+  for (int it = 0; it < 60; ++it) {
+    k::ConvS8Args a;
+    a.batches = 1;
+    a.in_h = r.range(3, 10);
+    a.in_w = r.range(3, 10);
+    a.in_c = r.range(16, 96);
+    a.out_c = it % 3 == 0 ? r.range(100, 136) : r.range(1, 70);
+    a.k_h = a.k_w = r.coin() ? 3 : 5;
+    a.filter_in_c = a.in_c;
+    a.stride_h = a.stride_w = r.range(1, 2);
+    a.dilation_h = a.dilation_w = 1;
+    const bool same = r.coin();
+    if (!place(same, a.in_h, a.k_h, a.stride_h, 1, &a.out_h, &a.pad_h) ||
+        !place(same, a.in_w, a.k_w, a.stride_w, 1, &a.out_w, &a.pad_w)) {
+      continue;
+    }
+    const auto in = r.bytes(static_cast<std::size_t>(a.in_h) * a.in_w * a.in_c);
+    auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
+    const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
+    std::vector<std::int32_t> m;
+    std::vector<std::int8_t> s;
+    r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = bias.data();
+    a.multiplier = m.data();
+    a.shift = s.data();
+    a.input_offset = -r.zp();
+    a.output_offset = r.zp();
+    r.act(&a.act_min, &a.act_max);
+    std::vector<std::int16_t> live;
+    std::vector<std::int8_t> dead_out(static_cast<std::size_t>(a.out_c));
+    if (it % 4 == 1) {
+      const std::size_t kk = static_cast<std::size_t>(a.k_h) * a.k_w * a.in_c;
+      for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
+        if (r.range(0, 3) == 0) {
+          std::fill(w.begin() + static_cast<std::ptrdiff_t>(oc * kk), w.begin() + static_cast<std::ptrdiff_t>((oc + 1) * kk), 0);
+          dead_out[static_cast<std::size_t>(oc)] = k::requantize(a.bias[oc], m[static_cast<std::size_t>(oc)],
+                                                                  s[static_cast<std::size_t>(oc)], a.output_offset, a.act_min, a.act_max);
+        } else {
+          live.push_back(static_cast<std::int16_t>(oc));
+        }
+      }
+      a.live = live.data();
+      a.n_live = static_cast<std::int32_t>(live.size());
+      a.dead_out = dead_out.data();
+    }
+    const std::size_t n = static_cast<std::size_t>(a.out_h) * a.out_w * a.out_c;
+    std::vector<std::int8_t> o1(n), o2(n);
+    a.output = o1.data();
+    const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
+    a.output = o2.data();
+    const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
+    INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h
+                 << " out_c " << a.out_c << " stride " << a.stride_h);
+    REQUIRE(ref == nat);
+  }
 }
 
 TEST_CASE("pools native == reference") {

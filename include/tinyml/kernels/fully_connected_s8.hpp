@@ -32,6 +32,54 @@ struct FullyConnectedS8Args {
   std::int32_t batches = 0, depth = 0, out = 0;
   std::int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   std::int32_t act_min = -128, act_max = 127;
+  /// Optional hint (null: none), for kernels whose pair_safe_rows() is true: bit o % 8 of byte
+  /// o / 8 set when every pair (filter[o, 2i], filter[o, 2i + 1]) has |w0| + |w1| <= 128, so a
+  /// byte multiply with int16 pair sums (x86 vpmaddubsw) of (input + 128) cannot saturate.
+  /// Computed once at prepare by mark_pair_safe_rows().
+  const std::uint8_t* pair_safe = nullptr;
+  /// With pair_safe, when input_offset != 128: each row's weight sum, so that
+  /// dot(w, x + input_offset) = dot(w, x + 128) + (input_offset - 128) * sum(w).
+  const std::int32_t* row_sums = nullptr;
+};
+
+/// FullyConnectedS8Args::row_sums of an [out, depth] filter.
+inline void filter_row_sums(const std::int8_t* filter, std::int32_t out, std::int32_t depth,
+                            std::int32_t* sums) noexcept {
+  for (std::int32_t o = 0; o < out; ++o) {
+    const std::int8_t* w = filter + static_cast<std::ptrdiff_t>(o) * depth;
+    std::int32_t s = 0;
+    for (std::int32_t i = 0; i < depth; ++i) s += w[i];
+    sums[o] = s;
+  }
+}
+
+/// Fills the FullyConnectedS8Args::pair_safe bitmap (ceil(out / 8) bytes) of an [out, depth]
+/// filter; returns whether any row is marked.
+inline bool mark_pair_safe_rows(const std::int8_t* filter, std::int32_t out, std::int32_t depth,
+                                std::uint8_t* bits) noexcept {
+  bool any = false;
+  for (std::int32_t o = 0; o < out; ++o) {
+    const std::int8_t* w = filter + static_cast<std::ptrdiff_t>(o) * depth;
+    bool safe = true;
+    for (std::int32_t i = 0; i + 1 < depth && safe; i += 2) {
+      const std::int32_t a = w[i] < 0 ? -w[i] : w[i], b = w[i + 1] < 0 ? -w[i + 1] : w[i + 1];
+      safe = a + b <= 128;
+    }
+    if (o % 8 == 0) bits[o / 8] = 0;
+    if (safe) bits[o / 8] = static_cast<std::uint8_t>(bits[o / 8] | (1u << (o % 8)));
+    any = any || safe;
+  }
+  return any;
+}
+
+/// Whether kernel K reads FullyConnectedS8Args::pair_safe (its `kReadsPairSafe` member).
+template <class K, class = void>
+struct reads_pair_safe {
+  static constexpr bool value = false;
+};
+template <class K>
+struct reads_pair_safe<K, decltype(void(K::kReadsPairSafe))> {
+  static constexpr bool value = K::kReadsPairSafe;
 };
 
 /// requantize() (kernels/common.hpp) with the rounding chosen at compile time.

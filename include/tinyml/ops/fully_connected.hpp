@@ -84,6 +84,23 @@ struct FullyConnected {
     a.act_min = r.min; a.act_max = r.max;
     a.rounding = c.options.tflm_fc_rounding ? quant::Rounding::kDouble : quant::Rounding::kSingle;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
+    if constexpr (kernels::reads_pair_safe<kernels::FullyConnectedS8<Arch>>::value) {
+      // A bit per row (and, unless the input zero point is -128, a weight sum per row), only
+      // for kernels that use them (x86 byte multiplies), only when some row qualifies.
+      if (a.filter_offset == 0 && a.depth >= 16 && a.input_offset >= -127 && a.input_offset <= 128) {
+        auto* bits = c.alloc->array<std::uint8_t>(static_cast<std::size_t>(a.out + 7) / 8);
+        if (bits == nullptr) return Status::kArenaTooSmall;
+        if (kernels::mark_pair_safe_rows(a.filter, a.out, a.depth, bits)) {
+          a.pair_safe = bits;
+          if (a.input_offset != 128) {
+            auto* sums = c.alloc->array<std::int32_t>(static_cast<std::size_t>(a.out));
+            if (sums == nullptr) return Status::kArenaTooSmall;
+            kernels::filter_row_sums(a.filter, a.out, a.depth, sums);
+            a.row_sums = sums;
+          }
+        }
+      }
+    }
     p.input = in; p.output = out;
     return c.request_scratch(kernels::FullyConnectedS8<Arch>::scratch_bytes(a));
   }

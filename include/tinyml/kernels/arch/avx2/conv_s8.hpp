@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // AVX2 int8 convolution and fully connected. Convolutions take one of two paths:
-//  - packed (shallow filters: k = kh*kw*in_c <= 64, or any 1x1 stride-1 unpadded layer): the live
-//    filters are repacked per run into the scratch as blocks of 8 or 16 channels laid out
-//    [k pair][channel][2 bytes]; each pixel's receptive field is gathered as int16 (input + input
-//    offset, 0 for padding, which is exactly what the reference's skipped taps contribute); one
-//    broadcast int16 pair x one sign-extended weight vector (vpmaddwd) accumulates two k values
-//    for 8 channels, 4 pixels x 16 channels (or 8 x 8) per tile, no horizontal sums. Pointwise
-//    layers read their contiguous pixels directly and pack a few blocks at a time (small scratch).
-//  - direct (deeper filters, left in place in the model): 3 pixels x 4 channels per tile, int16
-//    dot products along k (vpmaddwd), reduced horizontally.
+//  - packed (any filter of k = kh*kw*in_c values whose 8- or 16-channel block fits the stack
+//    buffer, kStackBytes = 40 KB): the live filters are repacked per run, a chunk of blocks at a
+//    time, into that stack buffer laid out [k pair][channel][2 int16]; each pixel's receptive
+//    field is gathered as int16 into the arena scratch (input + input offset, 0 for padding,
+//    which is exactly what the reference's skipped taps contribute); one broadcast int16 pair x
+//    one weight vector (vpmaddwd) accumulates two k values for 8 channels, 4 pixels x 16
+//    channels (or 8 x 8) per tile, no horizontal sums. Pointwise layers widen their contiguous
+//    pixels directly; other undilated layers ("row mode") widen each input row once into a
+//    ring of k_h rows (also on the stack) and read every window row from it, instead of
+//    gathering each pixel's field.
+//  - direct (filters too deep for that, left in place in the model): 3 pixels x 4 channels per
+//    tile, int16 dot products along k (vpmaddwd), reduced horizontally.
 // Both requantize with constants prepared once per channel block (avx2::requant8_pre). Grouped
-// convolutions and asymmetric FC weights use the reference path.
+// convolutions and asymmetric FC weights use the reference path. Fully connected takes 8 rows
+// per step (int16 vpmaddwd), or, for rows the op marked pair-safe at prepare
+// (FullyConnectedS8Args::pair_safe: every adjacent weight pair has |w0| + |w1| <= 128), byte
+// multiplies of (input + 128) (vpmaddubsw, whose int16 pair sums then cannot saturate).
 //
 // Contract: as kernels::ConvS8 / FullyConnectedS8; scratch_bytes() bytes of scratch, any alignment.
 // Numerics: bit-exact with the reference (same integer sums; Requant8<R> == the scalar rounding:
@@ -322,10 +328,13 @@ template <>
 struct ConvS8<arch::Avx2> {
   using ImplArch = arch::Avx2;
 
-  /// Small-depth path ("packed"): the (live) filters are repacked in the scratch as blocks of
-  /// 8 * kNB channels, [unit u][channel][2 bytes] (a unit = two consecutive k values), so one
-  /// vpmovsxbw + vpmaddwd against a broadcast int16 input pair accumulates two k values for 8
-  /// channels at once; kMR pixels x 8 * kNB channels per tile, no horizontal reductions.
+  /// Packed path: the (live) filters are repacked per run, a chunk of blocks at a time, into a
+  /// stack buffer as blocks of 8 * kNB channels, [unit u][channel][2 int16] (a unit = two
+  /// consecutive k values, sign-extended once here), so one vpmaddwd against a broadcast int16
+  /// input pair accumulates two k values for 8 channels at once; kMR pixels x 8 * kNB channels
+  /// per tile, no horizontal reductions. The buffer is on the stack, not in the arena: this is
+  /// a host-only path, and the arena stays what an MCU build plans; the arena scratch holds only
+  /// the pixels' int16 receptive fields.
   struct Block {
     avx2::Requant8Params rq[2];
     std::int32_t ch[16];  // output channel of each lane (the last one repeated past n)
@@ -333,41 +342,70 @@ struct ConvS8<arch::Avx2> {
     bool contiguous;      // ch[j] == ch[0] + j for j < n
   };
   static constexpr int kMR = 4;
+  static constexpr std::size_t kStackBytes = 40960;  // packed blocks, per run() call
   static std::int32_t packed_channels(const ConvS8Args& a) noexcept {
     return a.live != nullptr ? a.n_live : a.out_c;
   }
   static int packed_nb(const ConvS8Args& a) noexcept { return packed_channels(a) <= 8 ? 1 : 2; }
+  static std::int64_t filter_k(const ConvS8Args& a) noexcept {
+    return static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c;
+  }
   static std::size_t packed_block_bytes(const ConvS8Args& a, std::int64_t k2) noexcept {
-    return (sizeof(Block) + static_cast<std::size_t>(k2) * 8 * packed_nb(a) + 31) / 32 * 32;
+    return (sizeof(Block) + static_cast<std::size_t>(k2) * 8 * packed_nb(a) * sizeof(std::int16_t) + 31) / 32 * 32;
   }
   static std::int64_t packed_blocks(const ConvS8Args& a) noexcept {
     const std::int64_t lanes = 8 * packed_nb(a);
     return (packed_channels(a) + lanes - 1) / lanes;
+  }
+  /// Blocks packed at once into the stack buffer.
+  static std::int64_t chunk_blocks(const ConvS8Args& a, std::size_t bb) noexcept {
+    const std::int64_t c = static_cast<std::int64_t>(kStackBytes / bb), n = packed_blocks(a);
+    return c > n ? n : c;
   }
   /// 1x1, stride 1, no padding, even depth: a tile's pixels are contiguous input.
   static bool is_pointwise(const ConvS8Args& a) noexcept {
     return a.k_h == 1 && a.k_w == 1 && a.stride_h == 1 && a.stride_w == 1 && a.pad_h == 0 &&
            a.pad_w == 0 && a.in_c % 2 == 0;
   }
-  /// Blocks packed at once: pointwise layers re-read their (contiguous) pixels per chunk for
-  /// little, so they keep the scratch small; others pack every block (they are only taken when
-  /// that is small) so each receptive field is gathered once.
-  static std::int64_t chunk_blocks(const ConvS8Args& a, std::size_t bb) noexcept {
-    const std::int64_t n = packed_blocks(a);
-    if (!is_pointwise(a)) return n;
-    const std::int64_t c = static_cast<std::int64_t>(2048 / bb);
-    return c < 1 ? 1 : (c > n ? n : c);
-  }
   static int packed_mr(const ConvS8Args& a) noexcept { return packed_nb(a) == 1 ? 8 : kMR; }
-  /// Scratch of the packed path, or 0 when the layer takes the direct path (deep non-pointwise
-  /// filters, whose packed copy would cost arena).
+  static std::size_t patches_bytes(const ConvS8Args& a, std::int64_t k2) noexcept {
+    return static_cast<std::size_t>(packed_mr(a)) * static_cast<std::size_t>((k2 + 15) / 16 * 16 + 16) *
+           sizeof(std::int16_t);
+  }
+  /// Row mode (non-pointwise, undilated): instead of gathering each pixel's receptive field,
+  /// the k_h input rows a row of outputs reads are widened once each (input + offset as int16,
+  /// zero columns for the padding) into a ring of k_h row buffers on the stack, and each tile
+  /// reads its pixels' window rows straight from them, one filter row (k_w * in_c values,
+  /// rounded up to even with a zero weight) at a time. Every input row is widened about once
+  /// instead of k_h * k_w / stride^2 times.
+  static constexpr std::size_t kRingBytes = 16384;
+  static std::int64_t ring_cols(const ConvS8Args& a) noexcept {
+    return static_cast<std::int64_t>(a.out_w - 1) * a.stride_w + a.k_w;
+  }
+  static std::int64_t ring_row_elems(const ConvS8Args& a) noexcept {
+    return (ring_cols(a) * a.in_c + 32 + 15) / 16 * 16;
+  }
+  static bool row_mode(const ConvS8Args& a) noexcept {
+    return !is_pointwise(a) && a.dilation_h == 1 && a.dilation_w == 1 && a.out_w > 0 && a.k_h <= 15 &&
+           static_cast<std::int64_t>(a.k_w) * a.in_c <= 4096 &&
+           (a.k_h + 1) * ring_row_elems(a) * static_cast<std::int64_t>(sizeof(std::int16_t)) <=
+               static_cast<std::int64_t>(kRingBytes);
+  }
+  /// Packed values per channel: k rounded up to even, or in row mode k_h filter rows each
+  /// rounded up to even.
+  static std::int64_t packed_k2(const ConvS8Args& a) noexcept {
+    if (row_mode(a)) {
+      const std::int64_t row = static_cast<std::int64_t>(a.k_w) * a.in_c;
+      return a.k_h * ((row + 1) / 2 * 2);
+    }
+    return (filter_k(a) + 1) / 2 * 2;
+  }
+  /// Scratch of the packed path (the receptive fields; none in row mode), or 0 when the layer
+  /// takes the direct path (filters so deep that one block does not fit the stack buffer).
   static std::size_t packed_scratch(const ConvS8Args& a) noexcept {
-    const std::int64_t k = static_cast<std::int64_t>(a.k_h) * a.k_w * a.in_c, k2 = (k + 1) / 2 * 2;
-    if (packed_channels(a) <= 0 || k > 4096) return 0;
-    const std::size_t bb = packed_block_bytes(a, k2);
-    if (!is_pointwise(a) && (k > 64 || static_cast<std::size_t>(packed_blocks(a)) * bb > 8192)) return 0;
-    return 32 + static_cast<std::size_t>(chunk_blocks(a, bb)) * bb +
-           static_cast<std::size_t>(packed_mr(a)) * static_cast<std::size_t>(k2 + 32) * sizeof(std::int16_t);
+    const std::int64_t k = filter_k(a), k2 = packed_k2(a);
+    if (packed_channels(a) <= 0 || k > 4096 || packed_block_bytes(a, k2) > kStackBytes) return 0;
+    return row_mode(a) ? 32 : 32 + patches_bytes(a, k2);
   }
 
   static std::size_t scratch_bytes(const ConvS8Args& a) noexcept {
@@ -402,11 +440,8 @@ struct ConvS8<arch::Avx2> {
       return;
     }
     if (packed_scratch(a) > 0) {
-      if (packed_nb(a) == 1) {
-        run_packed<1, 8>(a, scratch);  // packed_mr()
-      } else {
-        run_packed<2, kMR>(a, scratch);
-      }
+      auto* patches = reinterpret_cast<std::int16_t*>((reinterpret_cast<std::uintptr_t>(scratch) + 31) / 32 * 32);
+      run_packed_stack(a, patches);
       return;
     }
     run_direct(a, scratch);
@@ -479,16 +514,114 @@ struct ConvS8<arch::Avx2> {
     }
   }
 
+  /// The packed path with its blocks in a stack buffer of kStackBytes (and, in row mode, its
+  /// row ring in one of kRingBytes).
+  __attribute__((noinline)) static void run_packed_stack(const ConvS8Args& a, std::int16_t* patches) noexcept {
+    alignas(32) std::uint8_t blocks[kStackBytes];
+    const auto chunk = static_cast<std::int32_t>(chunk_blocks(a, packed_block_bytes(a, packed_k2(a))));
+    if (row_mode(a)) {
+      alignas(32) std::int16_t ring[kRingBytes / sizeof(std::int16_t)];
+      if (packed_nb(a) == 1) {
+        run_rows<1, 8>(a, blocks, ring, chunk);
+      } else {
+        run_rows<2, kMR>(a, blocks, ring, chunk);
+      }
+      return;
+    }
+    if (packed_nb(a) == 1) {
+      run_packed<1, 8>(a, blocks, patches, chunk);  // packed_mr()
+    } else {
+      run_packed<2, kMR>(a, blocks, patches, chunk);
+    }
+  }
+
+  /// Row mode (see row_mode()): blocks packed per filter row, tiles of up to MR pixels of one
+  /// output row, one tile() per filter row accumulating.
   template <int NB, int MR>
-  static void run_packed(const ConvS8Args& a, void* scratch) noexcept {
+  static void run_rows(const ConvS8Args& a, std::uint8_t* base, std::int16_t* ring, std::int32_t chunk) noexcept {
+    const std::int32_t row = a.k_w * a.in_c, row2 = (row + 1) / 2 * 2, urow = row2 / 2;
+    const std::int32_t lanes = 8 * NB, nch = packed_channels(a);
+    const std::int32_t nblk = static_cast<std::int32_t>(packed_blocks(a));
+    const std::size_t bb = packed_block_bytes(a, static_cast<std::int64_t>(a.k_h) * row2);
+    const auto relems = static_cast<std::ptrdiff_t>(ring_row_elems(a));
+    const auto cols = static_cast<std::int32_t>(ring_cols(a));
+    const std::int16_t* zero_row = ring + static_cast<std::ptrdiff_t>(a.k_h) * relems;
+    PixelWalker::zero(ring + static_cast<std::ptrdiff_t>(a.k_h) * relems, static_cast<std::int32_t>(relems));
+    const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
+    const PixelWalker pw(a);  // for widen()
+    const std::ptrdiff_t img = static_cast<std::ptrdiff_t>(a.in_h) * a.in_w * a.in_c;
+    // Interior columns of a ring row: buffer column c holds input column c - pad_w.
+    const std::int32_t c0 = a.pad_w < cols ? a.pad_w : cols;
+    const std::int32_t c1 = a.pad_w + a.in_w < cols ? a.pad_w + a.in_w : cols;
+    for (std::int32_t b0 = 0; b0 < nblk; b0 += chunk) {
+      const std::int32_t nb = nblk - b0 < chunk ? nblk - b0 : chunk;
+      for (std::int32_t bi = 0; bi < nb; ++bi) {
+        pack_block<NB>(a, reinterpret_cast<Block*>(base + bi * bb), (b0 + bi) * lanes, nch, row, a.k_h, urow);
+      }
+      std::int64_t tag[16];  // input row (b * in_h + iy) held by each ring slot, -1: none
+      for (auto& t : tag) t = -1;
+      for (std::int32_t b = 0; b < a.batches; ++b) {
+        for (std::int32_t oy = 0; oy < a.out_h; ++oy) {
+          const std::int16_t* rows[16];
+          for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
+            const std::int32_t iy = oy * a.stride_h - a.pad_h + ky;
+            if (iy < 0 || iy >= a.in_h) {
+              rows[ky] = zero_row;
+              continue;
+            }
+            const std::int32_t slot = iy % a.k_h;
+            std::int16_t* dst = ring + slot * relems;
+            const std::int64_t id = static_cast<std::int64_t>(b) * a.in_h + iy;
+            if (tag[slot] != id) {
+              tag[slot] = id;
+              PixelWalker::zero(dst, c0 * a.in_c);
+              const std::int8_t* src = a.input + b * img + (static_cast<std::ptrdiff_t>(iy) * a.in_w + (c0 - a.pad_w)) * a.in_c;
+              if (c1 > c0) pw.widen(dst + c0 * a.in_c, src, (c1 - c0) * a.in_c);
+              const std::int32_t tail = static_cast<std::int32_t>(relems) - c1 * a.in_c;
+              std::memset(dst + c1 * a.in_c, 0, static_cast<std::size_t>(tail) * sizeof(std::int16_t));
+            }
+            rows[ky] = dst;
+          }
+          std::int8_t* orow = a.output + (static_cast<std::ptrdiff_t>(b) * a.out_h + oy) * a.out_w * a.out_c;
+          for (std::int32_t ox = 0; ox < a.out_w; ox += MR) {
+            const int valid = a.out_w - ox < MR ? a.out_w - ox : MR;
+            std::ptrdiff_t at[MR];
+            for (int m = 0; m < MR; ++m) {
+              at[m] = static_cast<std::ptrdiff_t>(ox + (m < valid ? m : 0)) * a.stride_w * a.in_c;
+            }
+            std::int8_t* out = orow + static_cast<std::ptrdiff_t>(ox) * a.out_c;
+            if (a.live != nullptr && b0 == 0) {
+              for (int m = 0; m < valid; ++m) std::memcpy(out + m * a.out_c, a.dead_out, static_cast<std::size_t>(a.out_c));
+            }
+            for (std::int32_t bi = 0; bi < nb; ++bi) {
+              const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
+              const auto* w = reinterpret_cast<const std::int16_t*>(blk + 1);
+              __m256i acc[MR][NB];
+              for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
+                const std::int16_t* x[MR];
+                for (int m = 0; m < MR; ++m) x[m] = rows[ky] + at[m];
+                if (ky == 0) {
+                  tile<MR, NB, false>(w, x, urow, acc);
+                } else {
+                  tile<MR, NB, true>(w + static_cast<std::ptrdiff_t>(ky) * urow * 16 * NB, x, urow, acc);
+                }
+              }
+              for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// blocks: 32-byte aligned room for `chunk` packed blocks; p0: packed_mr() int16 patches.
+  template <int NB, int MR>
+  static void run_packed(const ConvS8Args& a, std::uint8_t* base, std::int16_t* p0, std::int32_t chunk) noexcept {
     const std::int32_t k = a.k_h * a.k_w * a.in_c, k2 = (k + 1) / 2 * 2, units = k2 / 2;
     const std::int32_t lanes = 8 * NB, nch = packed_channels(a);
     const std::int32_t nblk = static_cast<std::int32_t>(packed_blocks(a));
     const std::size_t bb = packed_block_bytes(a, k2);
-    auto* base = reinterpret_cast<std::uint8_t*>((reinterpret_cast<std::uintptr_t>(scratch) + 31) / 32 * 32);
-    const std::int32_t chunk = static_cast<std::int32_t>(chunk_blocks(a, bb));
     std::int16_t* patch[MR];
-    auto* p0 = reinterpret_cast<std::int16_t*>(base + chunk * bb);
     const std::int32_t pstride = (k2 + 15) / 16 * 16 + 16;
     for (int m = 0; m < MR; ++m) patch[m] = p0 + m * pstride;
     const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
@@ -496,7 +629,7 @@ struct ConvS8<arch::Avx2> {
     const bool pointwise = is_pointwise(a);
     for (std::int32_t b0 = 0; b0 < nblk; b0 += chunk) {
       const std::int32_t nb = nblk - b0 < chunk ? nblk - b0 : chunk;
-      for (std::int32_t bi = 0; bi < nb; ++bi) pack_block<NB>(a, reinterpret_cast<Block*>(base + bi * bb), (b0 + bi) * lanes, nch, k, units);
+      for (std::int32_t bi = 0; bi < nb; ++bi) pack_block<NB>(a, reinterpret_cast<Block*>(base + bi * bb), (b0 + bi) * lanes, nch, k, 1, units);
       PixelWalker pw(a);
       for (std::int32_t p = 0; p < pixels; p += MR) {
         const int valid = pixels - p < MR ? pixels - p : MR;
@@ -522,20 +655,24 @@ struct ConvS8<arch::Avx2> {
         }
         for (std::int32_t bi = 0; bi < nb; ++bi) {
           const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
-          const auto* w = reinterpret_cast<const std::int8_t*>(blk + 1);
+          const auto* w = reinterpret_cast<const std::int16_t*>(blk + 1);
           __m256i acc[MR][NB];
-          tile<MR, NB>(w, x, units, acc);
+          tile<MR, NB, false>(w, x, units, acc);
           for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
         }
       }
     }
   }
 
+  /// Packs channels [first, first + 8 * NB) of nch (live ones) as `segs` segments of `seg`
+  /// filter values each (the whole filter, or one filter row in row mode), each segment as
+  /// `units` pairs (the odd value out paired with a zero weight).
   template <int NB>
   static void pack_block(const ConvS8Args& a, Block* blk, std::int32_t first, std::int32_t nch,
-                         std::int32_t k, std::int32_t units) noexcept {
+                         std::int32_t seg, std::int32_t segs, std::int32_t units) noexcept {
+    const std::int32_t k = seg * segs;
     constexpr std::int32_t lanes = 8 * NB;
-    auto* w = reinterpret_cast<std::int8_t*>(blk + 1);
+    auto* w = reinterpret_cast<std::int16_t*>(blk + 1);
     blk->n = nch - first < lanes ? nch - first : lanes;
     for (std::int32_t j = 0; j < 16; ++j) {
       const std::int32_t i = first + (j < blk->n ? j : blk->n - 1);
@@ -545,9 +682,13 @@ struct ConvS8<arch::Avx2> {
     for (std::int32_t j = 1; j < blk->n; ++j) blk->contiguous = blk->contiguous && blk->ch[j] == blk->ch[0] + j;
     for (int g = 0; g < NB; ++g) {
       avx2::make_requant8_params(&blk->rq[g], a.bias, a.multiplier, a.shift, blk->ch + 8 * g);
-      const std::int8_t* rows[8];
-      for (int j = 0; j < 8; ++j) rows[j] = a.filter + static_cast<std::ptrdiff_t>(blk->ch[8 * g + j]) * k;
-      avx2::pack_pairs8(w + 16 * g, 16 * NB, rows, k, units);
+      for (std::int32_t sg = 0; sg < segs; ++sg) {
+        const std::int8_t* rows[8];
+        for (int j = 0; j < 8; ++j) {
+          rows[j] = a.filter + static_cast<std::ptrdiff_t>(blk->ch[8 * g + j]) * k + static_cast<std::ptrdiff_t>(sg) * seg;
+        }
+        avx2::pack_pairs8(w + static_cast<std::ptrdiff_t>(sg) * units * 16 * NB + 16 * g, 16 * NB, rows, seg, units);
+      }
     }
   }
 
@@ -688,8 +829,8 @@ struct ConvS8<arch::Avx2> {
   /// acc[m][g] = for each of the block's channels 8g..8g+7, the sum over units of the packed
   /// weight pair times pixel m's int16 pair. Named accumulators (arrays of vectors get copied
   /// around by the register allocator).
-  template <int MR, int NB>
-  static inline void tile(const std::int8_t* w, const std::int16_t* const* x, std::int32_t units,
+  template <int MR, int NB, bool kAccumulate>
+  static inline void tile(const std::int16_t* w, const std::int16_t* const* x, std::int32_t units,
                           __m256i (&acc)[MR][NB]) noexcept {
     static_assert((NB == 2 && MR == 4) || (NB == 1 && MR == 8), "tile shapes");
     auto bc = [](const std::int16_t* p) {
@@ -697,13 +838,15 @@ struct ConvS8<arch::Avx2> {
       std::memcpy(&v, p, 4);
       return _mm256_set1_epi32(v);
     };
-    auto cvt = [](const std::int8_t* p) {
-      return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-    };
+    auto cvt = [](const std::int16_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); };
     auto mac = [](__m256i& a, __m256i wv, __m256i xb) { a = _mm256_add_epi32(a, _mm256_madd_epi16(wv, xb)); };
     const __m256i z = _mm256_setzero_si256();
     if constexpr (NB == 2) {
       __m256i a0 = z, a1 = z, b0 = z, b1 = z, c0 = z, c1 = z, d0 = z, d1 = z;
+      if constexpr (kAccumulate) {
+        a0 = acc[0][0]; a1 = acc[0][NB - 1]; b0 = acc[1][0]; b1 = acc[1][NB - 1];
+        c0 = acc[2][0]; c1 = acc[2][NB - 1]; d0 = acc[3][0]; d1 = acc[3][NB - 1];
+      }
       const std::int16_t *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
       for (std::int32_t u = 0; u < units; ++u, w += 32) {
         const __m256i w0 = cvt(w), w1 = cvt(w + 16);
@@ -720,6 +863,10 @@ struct ConvS8<arch::Avx2> {
       acc[2][0] = c0; acc[2][NB - 1] = c1; acc[3][0] = d0; acc[3][NB - 1] = d1;
     } else {
       __m256i a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+      if constexpr (kAccumulate) {
+        a0 = acc[0][0]; a1 = acc[1 % MR][0]; a2 = acc[2 % MR][0]; a3 = acc[3 % MR][0];
+        a4 = acc[4 % MR][0]; a5 = acc[5 % MR][0]; a6 = acc[6 % MR][0]; a7 = acc[7 % MR][0];
+      }
       const std::int16_t *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3];
       const std::int16_t *x4 = x[MR > 4 ? 4 : 0], *x5 = x[MR > 5 ? 5 : 0], *x6 = x[MR > 6 ? 6 : 0],
                          *x7 = x[MR > 7 ? 7 : 0];
@@ -739,6 +886,8 @@ struct ConvS8<arch::Avx2> {
 template <>
 struct FullyConnectedS8<arch::Avx2> {
   using ImplArch = arch::Avx2;
+  /// Rows marked in FullyConnectedS8Args::pair_safe take byte multiplies (input_offset 128).
+  static constexpr bool kReadsPairSafe = true;
   static std::size_t scratch_bytes(const FullyConnectedS8Args&) noexcept { return 0; }
   static void run(const FullyConnectedS8Args& a, void* scratch) noexcept {
     if (a.filter_offset != 0) {
@@ -786,14 +935,29 @@ struct FullyConnectedS8<arch::Avx2> {
     // Inputs plus offset as int16, widened once per batch when they fit this buffer.
     alignas(32) std::int16_t xs[kMaxWidened];
     const bool widened = a.depth <= kMaxWidened;
+    // For pair-safe rows: inputs + 128 as bytes (x ^ 0x80).
+    alignas(32) std::uint8_t us[kMaxWidened];
+    const bool bytes = a.pair_safe != nullptr && widened && a.depth >= 16 &&
+                       (a.input_offset == 128 || a.row_sums != nullptr);
+    const __m256i sum_scale = _mm256_set1_epi32(a.input_offset - 128);
     for (std::int32_t b = 0; b < a.batches; ++b) {
       const std::int8_t* x = a.input + static_cast<std::ptrdiff_t>(b) * a.depth;
       std::int8_t* out = a.output + static_cast<std::ptrdiff_t>(b) * a.out;
       if (widened) avx2::widen_offset_s8(xs, x, a.depth, static_cast<std::int16_t>(a.input_offset));
+      if (bytes) flip_sign_bits(us, x, a.depth);
       for (std::int32_t o0 = 0; o0 < a.out; o0 += 8) {
         const std::int32_t o = o0 + 8 <= a.out ? o0 : a.out - 8;
         const std::int8_t* w = a.filter + static_cast<std::ptrdiff_t>(o) * a.depth;
-        __m256i acc = widened ? dot_1x8_s16(xs, w, a.depth) : dot_1x8(x, off, w, a.depth);
+        __m256i acc;
+        if (bytes && rows_safe(a.pair_safe, o)) {
+          acc = dot_1x8_u8(us, w, a.depth);
+          if (a.input_offset != 128) {
+            const __m256i sums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.row_sums + o));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(sums, sum_scale));
+          }
+        } else {
+          acc = widened ? dot_1x8_s16(xs, w, a.depth) : dot_1x8(x, off, w, a.depth);
+        }
         if (a.bias != nullptr) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bias + o)));
         __m256i v;
         if (a.per_channel) {
@@ -808,6 +972,64 @@ struct FullyConnectedS8<arch::Avx2> {
   }
 
   static constexpr std::int32_t kMaxWidened = 1024;
+
+  /// Rows [o, o + 8) all marked in the pair_safe bitmap (which has a byte for each row's 8).
+  static bool rows_safe(const std::uint8_t* bits, std::int32_t o) noexcept {
+    const std::int32_t i = o / 8, sh = o % 8;
+    const std::uint32_t two = bits[i] | (sh != 0 ? static_cast<std::uint32_t>(bits[i + 1]) << 8 : 0u);
+    return ((two >> sh) & 0xFFu) == 0xFFu;
+  }
+  /// us[i] = x[i] + 128 as a byte.
+  static void flip_sign_bits(std::uint8_t* us, const std::int8_t* x, std::int32_t n) noexcept {
+    const __m256i sign = _mm256_set1_epi8(static_cast<char>(0x80));
+    std::int32_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(us + i),
+                         _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + i)), sign));
+    }
+    for (; i < n; ++i) us[i] = static_cast<std::uint8_t>(x[i] ^ 0x80);
+  }
+
+  /// dot_1x8 for pair-safe rows against us = input + 128 (bytes): vpmaddubsw's int16 pair sums
+  /// are at most 255 * 128 in magnitude, so they never saturate; vpmaddwd with ones widens them.
+  __attribute__((noinline)) static __m256i dot_1x8_u8(const std::uint8_t* us, const std::int8_t* w,
+                                                      std::int32_t depth) noexcept {
+    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const std::int8_t *w0 = w, *w1 = w + depth, *w2 = w1 + depth, *w3 = w2 + depth;
+    const std::int8_t *w4 = w3 + depth, *w5 = w4 + depth, *w6 = w5 + depth, *w7 = w6 + depth;
+    const __m256i ones = _mm256_set1_epi16(1);
+    auto mac = [&](__m256i& acc, __m256i uv, const std::int8_t* p) {
+      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+      avx2::madd_acc(acc, _mm256_maddubs_epi16(uv, wv), ones);
+    };
+    std::int32_t i = 0;
+    for (; i + 32 <= depth; i += 32) {
+      const __m256i uv = _mm256_load_si256(reinterpret_cast<const __m256i*>(us + i));
+      mac(a0, uv, w0 + i); mac(a1, uv, w1 + i); mac(a2, uv, w2 + i); mac(a3, uv, w3 + i);
+      mac(a4, uv, w4 + i); mac(a5, uv, w5 + i); mac(a6, uv, w6 + i); mac(a7, uv, w7 + i);
+    }
+    if (i + 16 <= depth) {
+      // 16-byte step in the low half (upper lanes zero, so their products are zero).
+      const __m256i uv = _mm256_zextsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(us + i)));
+      auto mac16 = [&](__m256i& acc, const std::int8_t* p) {
+        const __m256i wv = _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+        avx2::madd_acc(acc, _mm256_maddubs_epi16(uv, wv), ones);
+      };
+      mac16(a0, w0 + i); mac16(a1, w1 + i); mac16(a2, w2 + i); mac16(a3, w3 + i);
+      mac16(a4, w4 + i); mac16(a5, w5 + i); mac16(a6, w6 + i); mac16(a7, w7 + i);
+      i += 16;
+    }
+    __m256i r = avx2::reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
+    if (i < depth) {
+      std::int32_t t[8] = {};
+      const std::int8_t* rows[8] = {w0, w1, w2, w3, w4, w5, w6, w7};
+      for (; i < depth; ++i) {
+        for (int j = 0; j < 8; ++j) t[j] += rows[j][i] * static_cast<std::int32_t>(us[i]);
+      }
+      r = _mm256_add_epi32(r, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t)));
+    }
+    return r;
+  }
 
   /// dot_1x8 with the activations already widened and offset (xs: depth int16 values).
   __attribute__((noinline)) static __m256i dot_1x8_s16(const std::int16_t* xs, const std::int8_t* w,

@@ -337,10 +337,11 @@ struct OutStage {
   }
 };
 
-/// Transposes 8 rows of int16 units (byte pairs) into [unit][row]: dst[u * stride + r * 2 + b] =
-/// rows[r][2u + b] for units u in [0, units) (row bytes at or beyond `k` read as 0). `stride` is
-/// the bytes between consecutive units in dst (16 for one 8-row group, 32 for two).
-inline void pack_pairs8(std::int8_t* dst, std::ptrdiff_t stride, const std::int8_t* const* rows,
+/// Transposes 8 rows of byte pairs ("units") into [unit][row] and sign-extends them:
+/// dst[u * stride + r * 2 + b] = rows[r][2u + b] as int16, for units u in [0, units) (row bytes
+/// at or beyond `k` read as 0). `stride` is the int16 elements between consecutive units in dst
+/// (16 for one 8-row group, 32 for two).
+inline void pack_pairs8(std::int16_t* dst, std::ptrdiff_t stride, const std::int8_t* const* rows,
                         std::int32_t k, std::int32_t units) noexcept {
   std::int32_t u = 0;
   for (; 2 * u + 16 <= k; u += 8) {
@@ -358,7 +359,9 @@ inline void pack_pairs8(std::int8_t* dst, std::ptrdiff_t stride, const std::int8
                           _mm_unpacklo_epi64(b1, b5), _mm_unpackhi_epi64(b1, b5),
                           _mm_unpacklo_epi64(b2, b6), _mm_unpackhi_epi64(b2, b6),
                           _mm_unpacklo_epi64(b3, b7), _mm_unpackhi_epi64(b3, b7)};
-    for (int j = 0; j < 8; ++j) _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + (u + j) * stride), c[j]);
+    for (int j = 0; j < 8; ++j) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + (u + j) * stride), _mm256_cvtepi8_epi16(c[j]));
+    }
   }
   for (; u < units; ++u) {
     for (int j = 0; j < 8; ++j) {
