@@ -590,24 +590,18 @@ struct ConvS8<arch::Avx2> {
               at[m] = static_cast<std::ptrdiff_t>(ox + (m < valid ? m : 0)) * a.stride_w * a.in_c;
             }
             std::int8_t* out = orow + static_cast<std::ptrdiff_t>(ox) * a.out_c;
-            if (a.live != nullptr && b0 == 0) {
-              for (int m = 0; m < valid; ++m) std::memcpy(out + m * a.out_c, a.dead_out, static_cast<std::size_t>(a.out_c));
-            }
-            for (std::int32_t bi = 0; bi < nb; ++bi) {
-              const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
-              const auto* w = reinterpret_cast<const std::int16_t*>(blk + 1);
-              __m256i acc[MR][NB];
-              for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
-                const std::int16_t* x[MR];
-                for (int m = 0; m < MR; ++m) x[m] = rows[ky] + at[m];
-                if (ky == 0) {
-                  tile<MR, NB, false>(w, x, urow, acc);
-                } else {
-                  tile<MR, NB, true>(w + static_cast<std::ptrdiff_t>(ky) * urow * 16 * NB, x, urow, acc);
-                }
-              }
-              for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
-            }
+            tile_blocks<NB, MR>(a, os, base, bb, nb, b0 == 0, valid, out,
+                                [&](const std::int16_t* w, __m256i (&acc)[MR][NB]) {
+                                  for (std::int32_t ky = 0; ky < a.k_h; ++ky) {
+                                    const std::int16_t* x[MR];
+                                    for (int m = 0; m < MR; ++m) x[m] = rows[ky] + at[m];
+                                    if (ky == 0) {
+                                      tile<MR, NB, false>(w, x, urow, acc);
+                                    } else {
+                                      tile<MR, NB, true>(w + static_cast<std::ptrdiff_t>(ky) * urow * 16 * NB, x, urow, acc);
+                                    }
+                                  }
+                                });
           }
         }
       }
@@ -650,17 +644,26 @@ struct ConvS8<arch::Avx2> {
           }
         }
         std::int8_t* out = a.output + static_cast<std::ptrdiff_t>(p) * a.out_c;
-        if (a.live != nullptr && b0 == 0) {
-          for (int m = 0; m < valid; ++m) std::memcpy(out + m * a.out_c, a.dead_out, static_cast<std::size_t>(a.out_c));
-        }
-        for (std::int32_t bi = 0; bi < nb; ++bi) {
-          const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
-          const auto* w = reinterpret_cast<const std::int16_t*>(blk + 1);
-          __m256i acc[MR][NB];
-          tile<MR, NB, false>(w, x, units, acc);
-          for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
-        }
+        tile_blocks<NB, MR>(a, os, base, bb, nb, b0 == 0, valid, out,
+                            [&](const std::int16_t* w, __m256i (&acc)[MR][NB]) { tile<MR, NB, false>(w, x, units, acc); });
       }
+    }
+  }
+
+  /// One pixel tile (valid of its MR pixels, outputs from `out`) over the chunk's nb blocks:
+  /// the dead channels' constant outputs first (on the first chunk), then per block
+  /// fill(weights, acc) and the requantized stores.
+  template <int NB, int MR, class Fill>
+  static void tile_blocks(const ConvS8Args& a, const avx2::OutStage& os, const std::uint8_t* base, std::size_t bb,
+                          std::int32_t nb, bool first_chunk, int valid, std::int8_t* out, const Fill& fill) noexcept {
+    if (a.live != nullptr && first_chunk) {
+      for (int m = 0; m < valid; ++m) std::memcpy(out + m * a.out_c, a.dead_out, static_cast<std::size_t>(a.out_c));
+    }
+    for (std::int32_t bi = 0; bi < nb; ++bi) {
+      const auto* blk = reinterpret_cast<const Block*>(base + bi * bb);
+      __m256i acc[MR][NB];
+      fill(reinterpret_cast<const std::int16_t*>(blk + 1), acc);
+      for (int m = 0; m < valid; ++m) store<NB>(os, *blk, acc[m], out + m * a.out_c);
     }
   }
 
@@ -910,7 +913,14 @@ struct FullyConnectedS8<arch::Avx2> {
     // Depths that are multiples of 16 take 4-row tiles (no over-read); the rest row by row.
     const std::int32_t tiled = a.depth % 16 == 0 ? a.out / 4 * 4 : 0;
     if (a.out >= 8) {
-      run_1x8<R>(a);
+      // LiteRT's single rounding with every shift <= -1 (as usual): the cheaper SingleNeg8.
+      bool neg = R == quant::Rounding::kSingle;
+      for (std::int32_t i = 0; neg && i < (a.per_channel ? a.out : 1); ++i) neg = a.shift[i] <= -1;
+      if (neg) {
+        run_1x8<R, avx2::SingleNeg8>(a);
+      } else {
+        run_1x8<R, avx2::Requant8<R>>(a);
+      }
       return;
     }
     for (std::int32_t b = 0; b < a.batches; ++b) {
@@ -926,11 +936,12 @@ struct FullyConnectedS8<arch::Avx2> {
   /// Eight outputs per step (the last step overlaps the previous one when out % 8 != 0: its
   /// outputs are recomputed to identical values); any depth (16-wide steps, one 8-wide step,
   /// then scalar); per-tensor requantization constants prepared once.
-  template <quant::Rounding R>
+  /// Rq: the 8-lane requantization (avx2::Requant8<R>, or SingleNeg8 when it applies).
+  template <quant::Rounding R, class Rq>
   static void run_1x8(const FullyConnectedS8Args& a) noexcept {
     const __m256i off = _mm256_set1_epi16(static_cast<std::int16_t>(a.input_offset));
     const avx2::OutStage os(a.output_offset, a.act_min, a.act_max);
-    const avx2::Requant8<R> rq_tensor(_mm256_set1_epi32(a.shift[0]));
+    const Rq rq_tensor(_mm256_set1_epi32(a.shift[0]));
     const __m256i mult_tensor = _mm256_set1_epi32(a.multiplier[0]);
     // Inputs plus offset as int16, widened once per batch when they fit this buffer.
     alignas(32) std::int16_t xs[kMaxWidened];
@@ -961,7 +972,7 @@ struct FullyConnectedS8<arch::Avx2> {
         if (a.bias != nullptr) acc = _mm256_add_epi32(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.bias + o)));
         __m256i v;
         if (a.per_channel) {
-          const avx2::Requant8<R> rq(avx2::load_shift_lanes(a.shift + o));
+          const Rq rq(avx2::load_shift_lanes(a.shift + o));
           v = rq(acc, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a.multiplier + o)));
         } else {
           v = rq_tensor(acc, mult_tensor);
@@ -992,7 +1003,7 @@ struct FullyConnectedS8<arch::Avx2> {
 
   /// dot_1x8 for pair-safe rows against us = input + 128 (bytes): vpmaddubsw's int16 pair sums
   /// are at most 255 * 128 in magnitude, so they never saturate; vpmaddwd with ones widens them.
-  __attribute__((noinline)) static __m256i dot_1x8_u8(const std::uint8_t* us, const std::int8_t* w,
+  static inline __m256i dot_1x8_u8(const std::uint8_t* us, const std::int8_t* w,
                                                       std::int32_t depth) noexcept {
     __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     const std::int8_t *w0 = w, *w1 = w + depth, *w2 = w1 + depth, *w3 = w2 + depth;

@@ -361,12 +361,25 @@ struct DepthwiseConvS8<arch::Avx2> {
           const std::int8_t* base = row + static_cast<std::ptrdiff_t>(in_x0) * c;
           __m256i acc_lo = _mm256_setzero_si256(), acc_hi = acc_lo;
           if (two && rows_inside && in_x0 >= 0 && in_x0 + 1 + (a.k_w - 1) * a.dilation_w < a.in_w) {
+            if (taps == 9) {
+              // 3x3: fixed trip count, the nine offsets held in registers.
+              const std::ptrdiff_t o[9] = {off[0], off[1], off[2], off[3], off[4], off[5], off[6], off[7], off[8]};
+              auto ld16 = [&](int t) {
+                return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + o[t])));
+              };
+              for (int j = 0; j < 5; ++j) {
+                const __m256i xa = ld16(2 * j), xb = j < 4 ? ld16(2 * j + 1) : xa;
+                avx2::madd_acc(acc_lo, _mm256_unpacklo_epi16(xa, xb), wlo[j]);
+                avx2::madd_acc(acc_hi, _mm256_unpackhi_epi16(xa, xb), whi[j]);
+              }
+            } else {
             for (std::int32_t j = 0; j < pairs; ++j) {
               const __m256i xa = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off[2 * j])));
               const __m256i xb = _mm256_cvtepi8_epi16(
                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off[2 * j + 1 <= last ? 2 * j + 1 : last])));
               avx2::madd_acc(acc_lo, _mm256_unpacklo_epi16(xa, xb), wlo[j]);
               avx2::madd_acc(acc_hi, _mm256_unpackhi_epi16(xa, xb), whi[j]);
+            }
             }
           } else {
             const std::int8_t* pa[kMaxTaps + 1];

@@ -109,6 +109,28 @@ struct Single8 {
   }
 };
 
+/// Single8 for lanes whose shifts are all <= -1 (t = 31 - shift in [32, 62], the usual case of
+/// per-channel multipliers below one): |x*M + 2^(t-1)| < 2^63 and the result always fits int32,
+/// so floor(v / 2^t) is v's high word shifted right (arithmetically) by t - 32: no saturation
+/// and no 64-bit shift emulation.
+struct SingleNeg8 {
+  __m256i rnd_even, rnd_odd;  // 2^(t-1) of lanes 0,2,4,6 / 1,3,5,7, as 64-bit lanes
+  __m256i rs;                 // t - 32 per lane
+  explicit SingleNeg8(__m256i shift) noexcept {
+    const __m256i t = _mm256_sub_epi32(_mm256_set1_epi32(31), shift);
+    rs = _mm256_sub_epi32(t, _mm256_set1_epi32(32));
+    const __m256i tm1 = _mm256_sub_epi32(t, _mm256_set1_epi32(1)), one = _mm256_set1_epi64x(1);
+    rnd_even = _mm256_sllv_epi64(one, _mm256_and_si256(tm1, _mm256_set1_epi64x(0xFFFFFFFF)));
+    rnd_odd = _mm256_sllv_epi64(one, _mm256_srli_epi64(tm1, 32));
+  }
+  __m256i operator()(__m256i x, __m256i mult) const noexcept {
+    const __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(x, mult), rnd_even);
+    const __m256i po =
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(mult, 32)), rnd_odd);
+    return _mm256_srav_epi32(_mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA), rs);
+  }
+};
+
 /// multiply_by_quantized_multiplier_as<R> on 8 lanes, constants prepared from the lanes' shifts.
 template <quant::Rounding R>
 struct Requant8;
