@@ -23,6 +23,7 @@
 
 #include "doctest_config.hpp"
 #include "tinyml/tinyml.hpp"
+#include "unit/kernel_test_support.hpp"
 
 #if !defined(TINYML_AVX512_KERNELS)
 #error "test_avx512_emulated.cpp needs the AVX-512 kernels (TINYML_AVX512_EMULATE or -mavx512bw -mavx512vnni)"
@@ -37,56 +38,8 @@ using Generic = tinyml::arch::Generic;
 
 namespace {
 
-struct Rng {
-  std::mt19937 g;
-  explicit Rng(unsigned seed) : g(seed) {}
-  int range(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(g); }
-  bool coin() { return range(0, 1) == 1; }
-  std::uint32_t u32() { return static_cast<std::uint32_t>(g()); }
-  std::vector<std::int8_t> bytes(std::size_t n) {
-    std::vector<std::int8_t> v(n);
-    for (auto& x : v) x = static_cast<std::int8_t>(range(-128, 127));
-    return v;
-  }
-  /// Extreme-heavy int8 data: all -128 / all 127 now and then (the sums' bounds).
-  std::vector<std::int8_t> data(std::size_t n) {
-    const int kind = range(0, 9);
-    if (kind == 0) return std::vector<std::int8_t>(n, -128);
-    if (kind == 1) return std::vector<std::int8_t>(n, 127);
-    return bytes(n);
-  }
-  std::vector<std::int32_t> bias(std::size_t n) {
-    std::vector<std::int32_t> v(n);
-    for (auto& x : v) x = range(0, 9) == 0 ? static_cast<std::int32_t>(u32()) : range(-40000, 40000);
-    return v;
-  }
-  // Q31 multipliers in [2^30, 2^31) and shifts from -31 to 2 (extremes included).
-  void quant(std::size_t n, std::vector<std::int32_t>* m, std::vector<std::int8_t>* s) {
-    m->resize(n);
-    s->resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      (*m)[i] = static_cast<std::int32_t>((1u << 30) + static_cast<unsigned>(range(0, (1 << 30) - 1)));
-      const int r = range(0, 9);
-      (*s)[i] = static_cast<std::int8_t>(r == 0 ? -31 : r == 1 ? 2 : range(-12, 0));
-    }
-  }
-  int zp() {
-    const int r = range(0, 4);
-    return r == 0 ? -128 : r == 1 ? 127 : range(-128, 127);
-  }
-  void act(std::int32_t* lo, std::int32_t* hi) {
-    *lo = coin() ? -128 : range(-128, 0);
-    *hi = coin() ? 127 : range(*lo, 127);
-  }
-};
-
-bool place(bool same, std::int32_t in, std::int32_t kk, std::int32_t stride, std::int32_t dil,
-           std::int32_t* out, std::int32_t* pad) {
-  *out = tinyml::runtime::window_out_size(same, in, kk, stride, dil);
-  if (*out <= 0) return false;
-  *pad = tinyml::runtime::window_padding(in, kk, stride, dil, *out);
-  return true;
-}
+using tinyml_test::place;
+using tinyml_test::Rng;
 
 constexpr std::size_t kGuard = 64;
 constexpr unsigned char kGuardByte = 0xC3;
@@ -432,21 +385,8 @@ TEST_CASE("ConvS8<Avx512> == reference: packed and row paths, 1x1 .. 7x7, stride
     r.act(&a.act_min, &a.act_max);
     // Some cases with dead filters and the pruning lists prepare would build (ignored here).
     std::vector<std::int16_t> live;
-    std::vector<std::int8_t> dead_out(static_cast<std::size_t>(a.out_c));
-    if (it % 4 == 1 && kind != 9) {
-      for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
-        if (r.coin()) {
-          std::fill(w.begin() + static_cast<std::ptrdiff_t>(oc * kk), w.begin() + static_cast<std::ptrdiff_t>((oc + 1) * kk), 0);
-          dead_out[static_cast<std::size_t>(oc)] = k::requantize(a.bias ? a.bias[oc] : 0, m[static_cast<std::size_t>(oc)],
-                                                                  s[static_cast<std::size_t>(oc)], a.output_offset, a.act_min, a.act_max);
-        } else {
-          live.push_back(static_cast<std::int16_t>(oc));
-        }
-      }
-      a.live = live.data();
-      a.n_live = static_cast<std::int32_t>(live.size());
-      a.dead_out = dead_out.data();
-    }
+    std::vector<std::int8_t> dead_out;
+    if (it % 4 == 1 && kind != 9) tinyml_test::prune_filters(r, a, w, m, s, 2, &live, &dead_out);
     const auto p = k::ConvS8<Avx512>::path(a);
     const char* pname = p == k::ConvS8<Avx512>::Path::kPacked ? "packed" : p == k::ConvS8<Avx512>::Path::kRows ? "rows" : "reference";
     ++paths[std::string(pname) + (a.k_h * a.k_w == 1 ? "/1x1" : "/KxK") + (a.input_offset == 128 ? "/off128" : "")];

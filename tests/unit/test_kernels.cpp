@@ -12,55 +12,15 @@
 
 #include "doctest_config.hpp"
 #include "tinyml/tinyml.hpp"
+#include "unit/kernel_test_support.hpp"
 
 namespace k = tinyml::kernels;
 using Native = tinyml::arch::Native;
 using Generic = tinyml::arch::Generic;
 
 namespace {
-struct Rng {
-  std::mt19937 g;
-  explicit Rng(unsigned seed) : g(seed) {}
-  int range(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(g); }
-  bool coin() { return range(0, 1) == 1; }
-  std::vector<std::int8_t> bytes(std::size_t n) {
-    std::vector<std::int8_t> v(n);
-    for (auto& x : v) x = static_cast<std::int8_t>(range(-128, 127));
-    return v;
-  }
-  std::vector<std::int32_t> bias(std::size_t n) {
-    std::vector<std::int32_t> v(n);
-    for (auto& x : v) x = range(-40000, 40000);
-    return v;
-  }
-  // Q31 multipliers in [2^30, 2^31) and shifts from -31 to 2 (extremes included).
-  void quant(std::size_t n, std::vector<std::int32_t>* m, std::vector<std::int8_t>* s) {
-    m->resize(n);
-    s->resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      (*m)[i] = static_cast<std::int32_t>((1u << 30) + static_cast<unsigned>(range(0, (1 << 30) - 1)));
-      const int r = range(0, 9);
-      (*s)[i] = static_cast<std::int8_t>(r == 0 ? -31 : r == 1 ? 2 : range(-12, 0));
-    }
-  }
-  int zp() {
-    const int r = range(0, 4);
-    return r == 0 ? -128 : r == 1 ? 127 : range(-128, 127);
-  }
-  void act(std::int32_t* lo, std::int32_t* hi) {
-    *lo = coin() ? -128 : range(-128, 0);
-    *hi = coin() ? 127 : range(*lo, 127);
-  }
-};
-
-/// Output size and TFLite padding of one spatial dimension; false if the window does not fit.
-bool place(bool same, std::int32_t in, std::int32_t k, std::int32_t stride, std::int32_t dil,
-           std::int32_t* out, std::int32_t* pad) {
-  *out = tinyml::runtime::window_out_size(same, in, k, stride, dil);
-  if (*out <= 0) return false;
-  *pad = tinyml::runtime::window_padding(in, k, stride, dil, *out);
-  return true;
-}
+using tinyml_test::place;
+using tinyml_test::Rng;
 
 template <class Kernel, class Args>
 std::vector<std::int8_t> run_kernel(Args a, std::int8_t* out, std::size_t out_n) {
@@ -68,6 +28,41 @@ std::vector<std::int8_t> run_kernel(Args a, std::int8_t* out, std::size_t out_n)
   std::memset(out, 0x5a, out_n);
   Kernel::run(a, scratch.empty() ? nullptr : scratch.data());
   return std::vector<std::int8_t>(out, out + out_n);
+}
+}  // namespace
+
+namespace {
+/// Fills a convolution's data from r (input, weights, bias, omitted one time in six when
+/// `may_omit_bias`, per-channel quantization, zero points, clamp); with `prune`, zeroes one
+/// filter in `prune_odds` and passes the live list and dead outputs prepare would build; then
+/// requires the native kernel's bytes to equal the reference's.
+void check_conv(Rng& r, k::ConvS8Args a, bool prune, int prune_odds, bool may_omit_bias, int it) {
+  const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
+  auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
+  const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
+  std::vector<std::int32_t> m;
+  std::vector<std::int8_t> s;
+  r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
+  a.input = in.data();
+  a.filter = w.data();
+  a.bias = may_omit_bias && r.range(0, 5) == 0 ? nullptr : bias.data();
+  a.multiplier = m.data();
+  a.shift = s.data();
+  a.input_offset = -r.zp();
+  a.output_offset = r.zp();
+  r.act(&a.act_min, &a.act_max);
+  std::vector<std::int16_t> live;
+  std::vector<std::int8_t> dead_out;
+  if (prune) tinyml_test::prune_filters(r, a, w, m, s, prune_odds, &live, &dead_out);
+  const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
+  std::vector<std::int8_t> o1(n), o2(n);
+  a.output = o1.data();
+  const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
+  a.output = o2.data();
+  const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
+  INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h << "x"
+               << a.k_w << " stride " << a.stride_h << "," << a.stride_w << " out_c " << a.out_c);
+  REQUIRE(ref == nat);
 }
 }  // namespace
 
@@ -94,47 +89,7 @@ TEST_CASE("ConvS8 native == reference over random shapes") {
         !place(same, a.in_w, a.k_w, a.stride_w, a.dilation_w, &a.out_w, &a.pad_w)) {
       continue;
     }
-    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-    auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
-    const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
-    std::vector<std::int32_t> m;
-    std::vector<std::int8_t> s;
-    r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
-    a.input = in.data();
-    a.filter = w.data();
-    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
-    // Every fourth case prunes: some filters all zero, with the live list prepare would build.
-    std::vector<std::int16_t> live;
-    std::vector<std::int8_t> dead_out(static_cast<std::size_t>(a.out_c));
-    if (it % 4 == 1) {
-      const std::size_t kk = static_cast<std::size_t>(a.k_h) * a.k_w * a.in_c;
-      for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
-        if (r.coin()) {
-          std::fill(w.begin() + static_cast<std::ptrdiff_t>(oc * kk), w.begin() + static_cast<std::ptrdiff_t>((oc + 1) * kk), 0);
-          dead_out[static_cast<std::size_t>(oc)] = k::requantize(a.bias ? a.bias[oc] : 0, m[static_cast<std::size_t>(oc)],
-                                                                  s[static_cast<std::size_t>(oc)], a.output_offset, a.act_min, a.act_max);
-        } else {
-          live.push_back(static_cast<std::int16_t>(oc));
-        }
-      }
-      a.live = live.data();
-      a.n_live = static_cast<std::int32_t>(live.size());
-      a.dead_out = dead_out.data();
-    }
-    const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
-    std::vector<std::int8_t> o1(n), o2(n);
-    a.output = o1.data();
-    const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
-    INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h
-                 << "x" << a.k_w << " out_c " << a.out_c);
-    REQUIRE(ref == nat);
+    check_conv(r, a, it % 4 == 1, 2, true, it);
   }
 }
 
@@ -239,6 +194,9 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
     if (it % 8 == 0) {
       for (auto& x : s) x = static_cast<std::int8_t>(r.coin() ? r.range(-2, 0) : r.range(1, 30));
     }
+    if (it % 8 == 3) {  // every shift <= -1: the x86 kernels' cheaper single-rounding path
+      for (auto& x : s) x = static_cast<std::int8_t>(r.coin() ? r.range(-31, -1) : r.range(-12, -1));
+    }
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
@@ -305,6 +263,9 @@ TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hi
     std::vector<std::int32_t> m;
     std::vector<std::int8_t> s;
     r.quant(static_cast<std::size_t>(a.per_channel ? a.out : 1), &m, &s);
+    if (it % 2 == 0) {
+      for (auto& x : s) x = static_cast<std::int8_t>(r.range(-31, -1));
+    }
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
@@ -369,46 +330,7 @@ TEST_CASE("ConvS8 native == reference on deep filters (packed blocks in stack ch
         !place(same, a.in_w, a.k_w, a.stride_w, 1, &a.out_w, &a.pad_w)) {
       continue;
     }
-    const auto in = r.bytes(static_cast<std::size_t>(a.in_h) * a.in_w * a.in_c);
-    auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
-    const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
-    std::vector<std::int32_t> m;
-    std::vector<std::int8_t> s;
-    r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
-    a.input = in.data();
-    a.filter = w.data();
-    a.bias = bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
-    std::vector<std::int16_t> live;
-    std::vector<std::int8_t> dead_out(static_cast<std::size_t>(a.out_c));
-    if (it % 4 == 1) {
-      const std::size_t kk = static_cast<std::size_t>(a.k_h) * a.k_w * a.in_c;
-      for (std::int32_t oc = 0; oc < a.out_c; ++oc) {
-        if (r.range(0, 3) == 0) {
-          std::fill(w.begin() + static_cast<std::ptrdiff_t>(oc * kk), w.begin() + static_cast<std::ptrdiff_t>((oc + 1) * kk), 0);
-          dead_out[static_cast<std::size_t>(oc)] = k::requantize(a.bias[oc], m[static_cast<std::size_t>(oc)],
-                                                                  s[static_cast<std::size_t>(oc)], a.output_offset, a.act_min, a.act_max);
-        } else {
-          live.push_back(static_cast<std::int16_t>(oc));
-        }
-      }
-      a.live = live.data();
-      a.n_live = static_cast<std::int32_t>(live.size());
-      a.dead_out = dead_out.data();
-    }
-    const std::size_t n = static_cast<std::size_t>(a.out_h) * a.out_w * a.out_c;
-    std::vector<std::int8_t> o1(n), o2(n);
-    a.output = o1.data();
-    const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
-    INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h
-                 << " out_c " << a.out_c << " stride " << a.stride_h);
-    REQUIRE(ref == nat);
+    check_conv(r, a, it % 4 == 1, 4, false, it);
   }
 }
 
