@@ -67,6 +67,19 @@ inline bool place(bool same, std::int32_t in, std::int32_t k, std::int32_t strid
   return true;
 }
 
+/// The requantization fields shared by the conv, depthwise and FC argument structs: m and s as
+/// per-channel (or per-tensor) multipliers and shifts, the given input offset, a random output
+/// zero point and clamp range (drawn in that order).
+template <class Args>
+inline void set_requant(Rng& r, Args& a, const std::vector<std::int32_t>& m, const std::vector<std::int8_t>& s,
+                        std::int32_t input_offset) {
+  a.multiplier = m.data();
+  a.shift = s.data();
+  a.input_offset = input_offset;
+  a.output_offset = r.zp();
+  r.act(&a.act_min, &a.act_max);
+}
+
 /// Zeroes about one filter in `odds` of a convolution (a.filter must point into w) and sets
 /// a.live, a.n_live and a.dead_out as the op's prepare would; live and dead_out hold the lists.
 inline void prune_filters(Rng& r, tinyml::kernels::ConvS8Args& a, std::vector<std::int8_t>& w,

@@ -378,11 +378,7 @@ TEST_CASE("ConvS8<Avx512> == reference: packed and row paths, 1x1 .. 7x7, stride
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, -r.zp());
     // Some cases with dead filters and the pruning lists prepare would build (ignored here).
     std::vector<std::int16_t> live;
     std::vector<std::int8_t> dead_out;
@@ -445,11 +441,7 @@ TEST_CASE("DepthwiseConvS8<Avx512> == reference: 64- and 16-channel paths, fallb
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, -r.zp());
     const bool own = k::DepthwiseConvS8<Avx512>::handles(a);
     ++paths[!own ? "avx2-fallback" : a.in_c >= 64 ? "c64" : a.in_c >= 16 ? "c16" : "c8"];
     INFO("iter " << it << " in " << a.batches << "x" << a.in_h << "x" << a.in_w << "x" << a.in_c << " dm "
@@ -484,12 +476,9 @@ TEST_CASE("FullyConnectedS8<Avx512> == reference: batches, depths, per-channel, 
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 3) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
+    const std::int32_t input_offset = -r.zp();
     a.filter_offset = it % 10 == 0 ? r.range(-127, 127) : 0;
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, input_offset);
     ++paths[a.filter_offset != 0 ? "reference" : a.batches == 1 ? "1x8" : "4x4"];
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
     std::vector<std::int8_t> by_mode[2];

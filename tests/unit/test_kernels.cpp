@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "doctest_config.hpp"
@@ -29,6 +30,17 @@ std::vector<std::int8_t> run_kernel(Args a, std::int8_t* out, std::size_t out_n)
   Kernel::run(a, scratch.empty() ? nullptr : scratch.data());
   return std::vector<std::int8_t>(out, out + out_n);
 }
+
+/// The reference and the native kernel K on the same arguments, each into an n-byte output:
+/// {reference bytes, native bytes}.
+template <template <class> class K, class Args>
+std::pair<std::vector<std::int8_t>, std::vector<std::int8_t>> ref_and_native(Args a, std::size_t n) {
+  std::vector<std::int8_t> o(n);
+  a.output = o.data();
+  auto ref = run_kernel<K<Generic>>(a, o.data(), n);
+  auto nat = run_kernel<K<Native>>(a, o.data(), n);
+  return {ref, nat};
+}
 }  // namespace
 
 namespace {
@@ -46,20 +58,12 @@ void check_conv(Rng& r, k::ConvS8Args a, bool prune, int prune_odds, bool may_om
   a.input = in.data();
   a.filter = w.data();
   a.bias = may_omit_bias && r.range(0, 5) == 0 ? nullptr : bias.data();
-  a.multiplier = m.data();
-  a.shift = s.data();
-  a.input_offset = -r.zp();
-  a.output_offset = r.zp();
-  r.act(&a.act_min, &a.act_max);
+  tinyml_test::set_requant(r, a, m, s, -r.zp());
   std::vector<std::int16_t> live;
   std::vector<std::int8_t> dead_out;
   if (prune) tinyml_test::prune_filters(r, a, w, m, s, prune_odds, &live, &dead_out);
   const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
-  std::vector<std::int8_t> o1(n), o2(n);
-  a.output = o1.data();
-  const auto ref = run_kernel<k::ConvS8<Generic>>(a, o1.data(), n);
-  a.output = o2.data();
-  const auto nat = run_kernel<k::ConvS8<Native>>(a, o2.data(), n);
+  const auto [ref, nat] = ref_and_native<k::ConvS8>(a, n);
   INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h << "x"
                << a.k_w << " stride " << a.stride_h << "," << a.stride_w << " out_c " << a.out_c);
   REQUIRE(ref == nat);
@@ -120,17 +124,9 @@ void depthwise_sweep(std::uint64_t seed, int iters, Shape shape) {
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, -r.zp());
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * oc;
-    std::vector<std::int8_t> o1(n), o2(n);
-    a.output = o1.data();
-    const auto ref = run_kernel<k::DepthwiseConvS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto nat = run_kernel<k::DepthwiseConvS8<Native>>(a, o2.data(), n);
+    const auto [ref, nat] = ref_and_native<k::DepthwiseConvS8>(a, n);
     INFO("iter " << it << " c " << a.in_c << " dm " << a.depth_multiplier << " k " << a.k_h << "x"
                  << a.k_w << " s " << a.stride_h << "," << a.stride_w << " pad " << a.pad_h << ","
                  << a.pad_w);
@@ -200,21 +196,14 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = -r.zp();
+    const std::int32_t input_offset = -r.zp();
     a.filter_offset = it % 10 == 0 ? r.range(-127, 127) : 0;
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, input_offset);
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
-    std::vector<std::int8_t> o1(n), o2(n);
     std::vector<std::int8_t> by_mode[2];
     for (const auto mode : {tinyml::quant::Rounding::kSingle, tinyml::quant::Rounding::kDouble}) {
       a.rounding = mode;
-      a.output = o1.data();
-      const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
-      a.output = o2.data();
-      const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
+      const auto [ref, nat] = ref_and_native<k::FullyConnectedS8>(a, n);
       INFO("iter " << it << " depth " << a.depth << " out " << a.out << " rounding "
                    << (mode == tinyml::quant::Rounding::kSingle ? "single" : "double"));
       REQUIRE(ref == nat);
@@ -269,11 +258,7 @@ TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hi
     a.input = in.data();
     a.filter = w.data();
     a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    a.multiplier = m.data();
-    a.shift = s.data();
-    a.input_offset = r.coin() ? 128 : -r.zp();
-    a.output_offset = r.zp();
-    r.act(&a.act_min, &a.act_max);
+    tinyml_test::set_requant(r, a, m, s, r.coin() ? 128 : -r.zp());
     std::vector<std::uint8_t> bits(static_cast<std::size_t>(a.out + 7) / 8);
     std::vector<std::int32_t> sums(static_cast<std::size_t>(a.out));
     if (k::mark_pair_safe_rows(a.filter, a.out, a.depth, bits.data())) {
@@ -293,13 +278,9 @@ TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hi
       REQUIRE(safe == (((bits[static_cast<std::size_t>(o / 8)] >> (o % 8)) & 1) != 0));
     }
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out;
-    std::vector<std::int8_t> o1(n), o2(n);
     for (const auto mode : {tinyml::quant::Rounding::kSingle, tinyml::quant::Rounding::kDouble}) {
       a.rounding = mode;
-      a.output = o1.data();
-      const auto ref = run_kernel<k::FullyConnectedS8<Generic>>(a, o1.data(), n);
-      a.output = o2.data();
-      const auto nat = run_kernel<k::FullyConnectedS8<Native>>(a, o2.data(), n);
+      const auto [ref, nat] = ref_and_native<k::FullyConnectedS8>(a, n);
       INFO("iter " << it << " depth " << a.depth << " out " << a.out << " input_offset " << a.input_offset);
       REQUIRE(ref == nat);
     }
@@ -355,16 +336,9 @@ TEST_CASE("pools native == reference") {
     const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.channels);
     a.input = in.data();
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.channels;
-    std::vector<std::int8_t> o1(n), o2(n);
-    a.output = o1.data();
-    const auto avg_ref = run_kernel<k::AveragePoolS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto avg_nat = run_kernel<k::AveragePoolS8<Native>>(a, o2.data(), n);
+    const auto [avg_ref, avg_nat] = ref_and_native<k::AveragePoolS8>(a, n);
     REQUIRE(avg_ref == avg_nat);
-    a.output = o1.data();
-    const auto max_ref = run_kernel<k::MaxPoolS8<Generic>>(a, o1.data(), n);
-    a.output = o2.data();
-    const auto max_nat = run_kernel<k::MaxPoolS8<Native>>(a, o2.data(), n);
+    const auto [max_ref, max_nat] = ref_and_native<k::MaxPoolS8>(a, n);
     REQUIRE(max_ref == max_nat);
   }
 }
@@ -396,11 +370,8 @@ TEST_CASE("AddS8 native == reference, with and without broadcast") {
     a.in2_multiplier = q2.multiplier; a.in2_shift = q2.shift;
     a.output_multiplier = qo.multiplier; a.output_shift = qo.shift;
     r.act(&a.act_min, &a.act_max);
-    std::vector<std::int8_t> o1(static_cast<std::size_t>(n)), o2(static_cast<std::size_t>(n));
-    a.output = o1.data();
-    const auto ref = run_kernel<k::AddS8<Generic>>(a, o1.data(), o1.size());
-    a.output = o2.data();
-    REQUIRE(ref == run_kernel<k::AddS8<Native>>(a, o2.data(), o2.size()));
+    const auto [ref, nat] = ref_and_native<k::AddS8>(a, static_cast<std::size_t>(n));
+    REQUIRE(ref == nat);
   }
 }
 
