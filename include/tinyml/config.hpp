@@ -29,6 +29,14 @@
 #else
 #define TINYML_ABI_ARCH generic
 #endif
+// Prepare-time weight hints that only x86 kernels read (FullyConnectedS8Args::pair_safe and
+// row_sums) exist on x86 targets only, so Cortex-M builds keep the smaller argument structs.
+#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)
+#define TINYML_X86_HINTS 1
+#else
+#define TINYML_X86_HINTS 0
+#endif
+
 #define TINYML_ABI_CAT2(a, b) a##_##b
 #define TINYML_ABI_CAT(a, b) TINYML_ABI_CAT2(a, b)
 #define TINYML_ABI TINYML_ABI_CAT(v0_1, TINYML_ABI_ARCH)

@@ -216,6 +216,7 @@ TEST_CASE("FullyConnectedS8 native == reference (batches, depths, per-channel, w
   CHECK(modes_differ > 0);
 }
 
+#if TINYML_X86_HINTS
 TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hints from mark_pair_safe_rows)") {
   // Weights mostly in [-64, 64] (pairs safe for byte multiplies), some rows unrestricted, one
   // row per case at the bound (|w0| + |w1| == 128 and 129); inputs sometimes at the extremes,
@@ -289,6 +290,7 @@ TEST_CASE("FullyConnectedS8 native == reference with the pair-safe byte path (hi
   CHECK(safe_rows > rows / 2);
   CHECK(safe_rows < rows);
 }
+#endif  // TINYML_X86_HINTS
 
 TEST_CASE("ConvS8 native == reference on deep filters (packed blocks in stack chunks)") {
   // 3x3 and 5x5 windows over 16..96 input channels and up to 136 output channels: filters of

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "tinyml/config.hpp"
 #include "tinyml/kernels/common.hpp"
 
 namespace tinyml {
@@ -32,6 +33,7 @@ struct FullyConnectedS8Args {
   std::int32_t batches = 0, depth = 0, out = 0;
   std::int32_t input_offset = 0, filter_offset = 0, output_offset = 0;
   std::int32_t act_min = -128, act_max = 127;
+#if TINYML_X86_HINTS
   /// Optional hint (null: none), for kernels whose pair_safe_rows() is true: bit o % 8 of byte
   /// o / 8 set when every pair (filter[o, 2i], filter[o, 2i + 1]) has |w0| + |w1| <= 128, so a
   /// byte multiply with int16 pair sums (x86 vpmaddubsw) of (input + 128) cannot saturate.
@@ -40,6 +42,7 @@ struct FullyConnectedS8Args {
   /// With pair_safe, when input_offset != 128: each row's weight sum, so that
   /// dot(w, x + input_offset) = dot(w, x + 128) + (input_offset - 128) * sum(w).
   const std::int32_t* row_sums = nullptr;
+#endif
 };
 
 /// FullyConnectedS8Args::row_sums of an [out, depth] filter.

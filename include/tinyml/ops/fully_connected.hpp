@@ -84,6 +84,7 @@ struct FullyConnected {
     a.act_min = r.min; a.act_max = r.max;
     a.rounding = c.options.tflm_fc_rounding ? quant::Rounding::kDouble : quant::Rounding::kSingle;
     a.filter = reinterpret_cast<const std::int8_t*>(c.constant(filt));
+#if TINYML_X86_HINTS
     if constexpr (kernels::reads_pair_safe<kernels::FullyConnectedS8<Arch>>::value) {
       // A bit per row (and, unless the input zero point is -128, a weight sum per row), only
       // for kernels that use them (x86 byte multiplies), only when some row qualifies.
@@ -101,6 +102,7 @@ struct FullyConnected {
         }
       }
     }
+#endif
     p.input = in; p.output = out;
     return c.request_scratch(kernels::FullyConnectedS8<Arch>::scratch_bytes(a));
   }
