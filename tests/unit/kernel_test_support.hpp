@@ -80,6 +80,28 @@ inline void set_requant(Rng& r, Args& a, const std::vector<std::int32_t>& m, con
   r.act(&a.act_min, &a.act_max);
 }
 
+/// Random operands of a convolution-like kernel, owned here and pointed to by its arguments:
+/// input, weights, bias (omitted one time in six when may_omit_bias), per-channel
+/// requantization, then set_requant() with a random input zero point. `extreme` draws with
+/// Rng::data (all -128 / all 127 now and then), else uniform bytes.
+struct ConvOperands {
+  std::vector<std::int8_t> in, w;
+  std::vector<std::int32_t> bias, m;
+  std::vector<std::int8_t> s;
+  template <class Args>
+  void draw(Rng& r, Args& a, std::size_t in_n, std::size_t w_n, std::size_t channels, bool extreme,
+            bool may_omit_bias) {
+    in = extreme ? r.data(in_n) : r.bytes(in_n);
+    w = extreme ? r.data(w_n) : r.bytes(w_n);
+    bias = r.bias(channels);
+    r.quant(channels, &m, &s);
+    a.input = in.data();
+    a.filter = w.data();
+    a.bias = may_omit_bias && r.range(0, 5) == 0 ? nullptr : bias.data();
+    set_requant(r, a, m, s, -r.zp());
+  }
+};
+
 /// Zeroes about one filter in `odds` of a convolution (a.filter must point into w) and sets
 /// a.live, a.n_live and a.dead_out as the op's prepare would; live and dead_out hold the lists.
 inline void prune_filters(Rng& r, tinyml::kernels::ConvS8Args& a, std::vector<std::int8_t>& w,

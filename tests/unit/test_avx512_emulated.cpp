@@ -369,20 +369,13 @@ TEST_CASE("ConvS8<Avx512> == reference: packed and row paths, 1x1 .. 7x7, stride
       continue;
     }
     const std::size_t kk = static_cast<std::size_t>(a.k_h) * a.k_w * a.filter_in_c;
-    const auto in = r.data(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-    auto w = r.data(static_cast<std::size_t>(a.out_c) * kk);
-    const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
-    std::vector<std::int32_t> m;
-    std::vector<std::int8_t> s;
-    r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
-    a.input = in.data();
-    a.filter = w.data();
-    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    tinyml_test::set_requant(r, a, m, s, -r.zp());
+    tinyml_test::ConvOperands op;
+    op.draw(r, a, static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c,
+            static_cast<std::size_t>(a.out_c) * kk, static_cast<std::size_t>(a.out_c), true, true);
     // Some cases with dead filters and the pruning lists prepare would build (ignored here).
     std::vector<std::int16_t> live;
     std::vector<std::int8_t> dead_out;
-    if (it % 4 == 1 && kind != 9) tinyml_test::prune_filters(r, a, w, m, s, 2, &live, &dead_out);
+    if (it % 4 == 1 && kind != 9) tinyml_test::prune_filters(r, a, op.w, op.m, op.s, 2, &live, &dead_out);
     const auto p = k::ConvS8<Avx512>::path(a);
     const char* pname = p == k::ConvS8<Avx512>::Path::kPacked ? "packed" : p == k::ConvS8<Avx512>::Path::kRows ? "rows" : "reference";
     ++paths[std::string(pname) + (a.k_h * a.k_w == 1 ? "/1x1" : "/KxK") + (a.input_offset == 128 ? "/off128" : "")];
@@ -432,16 +425,9 @@ TEST_CASE("DepthwiseConvS8<Avx512> == reference: 64- and 16-channel paths, fallb
       continue;
     }
     const std::int32_t oc = a.in_c * a.depth_multiplier;
-    const auto in = r.data(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-    const auto w = r.data(static_cast<std::size_t>(a.k_h) * a.k_w * oc);
-    const auto bias = r.bias(static_cast<std::size_t>(oc));
-    std::vector<std::int32_t> m;
-    std::vector<std::int8_t> s;
-    r.quant(static_cast<std::size_t>(oc), &m, &s);
-    a.input = in.data();
-    a.filter = w.data();
-    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    tinyml_test::set_requant(r, a, m, s, -r.zp());
+    tinyml_test::ConvOperands op;
+    op.draw(r, a, static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c,
+            static_cast<std::size_t>(a.k_h) * a.k_w * oc, static_cast<std::size_t>(oc), true, true);
     const bool own = k::DepthwiseConvS8<Avx512>::handles(a);
     ++paths[!own ? "avx2-fallback" : a.in_c >= 64 ? "c64" : a.in_c >= 16 ? "c16" : "c8"];
     INFO("iter " << it << " in " << a.batches << "x" << a.in_h << "x" << a.in_w << "x" << a.in_c << " dm "

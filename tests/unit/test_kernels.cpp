@@ -49,19 +49,13 @@ namespace {
 /// filter in `prune_odds` and passes the live list and dead outputs prepare would build; then
 /// requires the native kernel's bytes to equal the reference's.
 void check_conv(Rng& r, k::ConvS8Args a, bool prune, int prune_odds, bool may_omit_bias, int it) {
-  const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-  auto w = r.bytes(static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c);
-  const auto bias = r.bias(static_cast<std::size_t>(a.out_c));
-  std::vector<std::int32_t> m;
-  std::vector<std::int8_t> s;
-  r.quant(static_cast<std::size_t>(a.out_c), &m, &s);
-  a.input = in.data();
-  a.filter = w.data();
-  a.bias = may_omit_bias && r.range(0, 5) == 0 ? nullptr : bias.data();
-  tinyml_test::set_requant(r, a, m, s, -r.zp());
+  tinyml_test::ConvOperands op;
+  op.draw(r, a, static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c,
+          static_cast<std::size_t>(a.out_c) * a.k_h * a.k_w * a.in_c, static_cast<std::size_t>(a.out_c), false,
+          may_omit_bias);
   std::vector<std::int16_t> live;
   std::vector<std::int8_t> dead_out;
-  if (prune) tinyml_test::prune_filters(r, a, w, m, s, prune_odds, &live, &dead_out);
+  if (prune) tinyml_test::prune_filters(r, a, op.w, op.m, op.s, prune_odds, &live, &dead_out);
   const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * a.out_c;
   const auto [ref, nat] = ref_and_native<k::ConvS8>(a, n);
   INFO("iter " << it << " in " << a.in_h << "x" << a.in_w << "x" << a.in_c << " k " << a.k_h << "x"
@@ -115,16 +109,9 @@ void depthwise_sweep(std::uint64_t seed, int iters, Shape shape) {
       continue;
     }
     const std::int32_t oc = a.in_c * a.depth_multiplier;
-    const auto in = r.bytes(static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c);
-    const auto w = r.bytes(static_cast<std::size_t>(a.k_h) * a.k_w * oc);
-    const auto bias = r.bias(static_cast<std::size_t>(oc));
-    std::vector<std::int32_t> m;
-    std::vector<std::int8_t> s;
-    r.quant(static_cast<std::size_t>(oc), &m, &s);
-    a.input = in.data();
-    a.filter = w.data();
-    a.bias = r.range(0, 5) == 0 ? nullptr : bias.data();
-    tinyml_test::set_requant(r, a, m, s, -r.zp());
+    tinyml_test::ConvOperands op;
+    op.draw(r, a, static_cast<std::size_t>(a.batches) * a.in_h * a.in_w * a.in_c,
+            static_cast<std::size_t>(a.k_h) * a.k_w * oc, static_cast<std::size_t>(oc), false, true);
     const std::size_t n = static_cast<std::size_t>(a.batches) * a.out_h * a.out_w * oc;
     const auto [ref, nat] = ref_and_native<k::DepthwiseConvS8>(a, n);
     INFO("iter " << it << " c " << a.in_c << " dm " << a.depth_multiplier << " k " << a.k_h << "x"
